@@ -1,0 +1,316 @@
+//! Byte layer: tells gzip from plain bytes by the magic number, inflates every gzip member
+//! (Firehose objects are concatenations), and caps the decoded size (gzip bombs).
+//!
+//! Read errors keep their cause: a failure of the underlying source (a network read, a
+//! missing file) is told apart from bad data, because the first is worth a retry and the
+//! second is not.
+
+use flate2::bufread::MultiGzDecoder;
+use std::fmt;
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// The two bytes every gzip member starts with.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Default cap on decoded bytes per input: 4 GiB.
+pub const DEFAULT_MAX_DECODED_BYTES: u64 = 4 << 30;
+
+/// Size of the read buffers on each layer.
+const BUFFER_BYTES: usize = 256 * 1024;
+
+/// How an input is encoded, decided from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Gzip,
+    Plain,
+}
+
+/// Looks at the first bytes of a reader without consuming them.
+pub fn sniff<R: BufRead>(reader: &mut R) -> io::Result<Encoding> {
+    let head = reader.fill_buf()?;
+    Ok(if head.starts_with(&GZIP_MAGIC) {
+        Encoding::Gzip
+    } else {
+        Encoding::Plain
+    })
+}
+
+/// Why an input could not be read to the end.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The source itself failed (S3 stream, file system): transient for remote sources.
+    #[error("reading the input failed: {0}")]
+    Source(#[source] io::Error),
+    /// The bytes are not what they claim to be (corrupt or truncated gzip): permanent.
+    #[error("the input is corrupt after {decoded} decoded bytes: {source}")]
+    Corrupt {
+        decoded: u64,
+        #[source]
+        source: io::Error,
+    },
+    /// More decoded bytes than the cap allows: permanent.
+    #[error("the input decodes to more than the cap of {cap} bytes")]
+    TooLarge { cap: u64 },
+}
+
+impl ReadError {
+    /// True when trying again may succeed (the source failed, not the data).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ReadError::Source(_))
+    }
+
+    /// Sorts an I/O error raised anywhere in a reader stack built by [`open`].
+    pub fn classify(error: io::Error, decoded: u64) -> ReadError {
+        if error
+            .get_ref()
+            .is_some_and(|inner| inner.is::<SourceFailure>())
+        {
+            let source = error
+                .into_inner()
+                .and_then(|inner| inner.downcast::<SourceFailure>().ok())
+                .map_or_else(|| io::Error::other("source failure"), |failure| failure.0);
+            return ReadError::Source(source);
+        }
+        if let Some(cap) = error
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<CapExceeded>())
+        {
+            return ReadError::TooLarge { cap: cap.0 };
+        }
+        ReadError::Corrupt {
+            decoded,
+            source: error,
+        }
+    }
+}
+
+/// Marks an error as coming from the underlying source rather than from decoding.
+#[derive(Debug)]
+struct SourceFailure(io::Error);
+
+impl fmt::Display for SourceFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for SourceFailure {}
+
+/// Raised by [`Capped`] when the decoded size passes the cap.
+#[derive(Debug)]
+struct CapExceeded(u64);
+
+impl fmt::Display for CapExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "decoded size exceeds {} bytes", self.0)
+    }
+}
+
+impl std::error::Error for CapExceeded {}
+
+/// The raw source: counts its bytes (shared with the caller) and tags its errors so they
+/// can be told apart from decoding errors.
+struct SourceReader<R> {
+    inner: R,
+    raw: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for SourceReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.inner.read(buf) {
+                Ok(n) => {
+                    self.raw.fetch_add(n as u64, Ordering::Relaxed);
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(io::Error::other(SourceFailure(e))),
+            }
+        }
+    }
+}
+
+/// Counts decoded bytes and fails once they pass the cap.
+pub struct Capped<R> {
+    inner: R,
+    decoded: u64,
+    cap: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.decoded += n as u64;
+        if self.decoded > self.cap {
+            return Err(io::Error::other(CapExceeded(self.cap)));
+        }
+        Ok(n)
+    }
+}
+
+/// Reader over the decoded bytes of one input.
+pub type DecodedReader = BufReader<Capped<Box<dyn Read + Send>>>;
+
+/// A decoded input: a buffered reader of plain bytes plus the counters of each layer.
+pub struct Decoded {
+    reader: DecodedReader,
+    encoding: Encoding,
+    raw: Arc<AtomicU64>,
+}
+
+impl Decoded {
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Decoded bytes read so far.
+    pub fn decoded_bytes(&self) -> u64 {
+        self.reader.get_ref().decoded
+    }
+
+    /// Raw (possibly compressed) bytes read from the source so far.
+    pub fn raw_bytes(&self) -> u64 {
+        self.raw.load(Ordering::Relaxed)
+    }
+
+    pub fn reader(&mut self) -> &mut DecodedReader {
+        &mut self.reader
+    }
+}
+
+/// Opens a source for decoding: sniffs gzip, inflates all members, caps the output.
+///
+/// Errors from this call and from reads of the result are sorted by [`ReadError::classify`].
+pub fn open<R: Read + Send + 'static>(source: R, cap: u64) -> Result<Decoded, ReadError> {
+    let raw = Arc::new(AtomicU64::new(0));
+    let source = SourceReader {
+        inner: source,
+        raw: raw.clone(),
+    };
+    let mut buffered = BufReader::with_capacity(BUFFER_BYTES, source);
+    let encoding = sniff(&mut buffered).map_err(|e| ReadError::classify(e, 0))?;
+    let inner: Box<dyn Read + Send> = match encoding {
+        Encoding::Gzip => Box::new(MultiGzDecoder::new(buffered)),
+        Encoding::Plain => Box::new(buffered),
+    };
+    let capped = Capped {
+        inner,
+        decoded: 0,
+        cap,
+    };
+    Ok(Decoded {
+        reader: BufReader::with_capacity(BUFFER_BYTES, capped),
+        encoding,
+        raw,
+    })
+}
+
+/// Decodes an in-memory payload whole (CloudWatch subscription data, Kinesis records).
+pub fn decode_all(bytes: &[u8], cap: u64) -> Result<Vec<u8>, ReadError> {
+    let mut decoded = open(io::Cursor::new(bytes.to_vec()), cap)?;
+    let mut out = Vec::new();
+    decoded
+        .reader()
+        .read_to_end(&mut out)
+        .map_err(|e| ReadError::classify(e, out.len() as u64))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::write::GzEncoder;
+    use flate2::Compression;
+    use std::io::Write;
+
+    pub fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn sniffs_gzip_by_magic_bytes_not_name() {
+        let mut gz = io::Cursor::new(gzip(b"{}"));
+        assert_eq!(sniff(&mut gz).unwrap(), Encoding::Gzip);
+        let mut plain = io::Cursor::new(b"{}".to_vec());
+        assert_eq!(sniff(&mut plain).unwrap(), Encoding::Plain);
+        let mut empty = io::Cursor::new(Vec::new());
+        assert_eq!(sniff(&mut empty).unwrap(), Encoding::Plain);
+    }
+
+    #[test]
+    fn inflates_every_concatenated_member() {
+        let mut data = gzip(b"first\n");
+        data.extend(gzip(b"second\n"));
+        data.extend(gzip(b"third"));
+        assert_eq!(decode_all(&data, 1 << 20).unwrap(), b"first\nsecond\nthird");
+    }
+
+    #[test]
+    fn passes_plain_bytes_through() {
+        assert_eq!(decode_all(b"plain", 100).unwrap(), b"plain");
+    }
+
+    #[test]
+    fn stops_a_gzip_bomb_at_the_cap() {
+        let bomb = gzip(&vec![b'a'; 10 << 20]);
+        assert!(
+            bomb.len() * 100 < 10 << 20,
+            "a bomb is small: {}",
+            bomb.len()
+        );
+        let error = decode_all(&bomb, 1 << 20).unwrap_err();
+        assert!(matches!(error, ReadError::TooLarge { cap } if cap == 1 << 20));
+        assert!(!error.is_transient());
+    }
+
+    #[test]
+    fn truncated_gzip_is_corrupt_not_transient() {
+        let data = gzip(&b"0123456789".repeat(1000));
+        let error = decode_all(&data[..data.len() / 2], 1 << 20).unwrap_err();
+        assert!(matches!(error, ReadError::Corrupt { .. }), "{error:?}");
+        assert!(!error.is_transient());
+    }
+
+    #[test]
+    fn corrupt_middle_member_is_corrupt() {
+        let mut data = gzip(b"one\n");
+        let mut middle = gzip(b"two two two two\n");
+        let n = middle.len();
+        middle[n / 2] ^= 0xff;
+        middle[n / 2 + 1] ^= 0xff;
+        data.extend(middle);
+        data.extend(gzip(b"three\n"));
+        let error = decode_all(&data, 1 << 20).unwrap_err();
+        assert!(!error.is_transient(), "{error:?}");
+    }
+
+    struct FailingSource;
+    impl Read for FailingSource {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::new(io::ErrorKind::ConnectionReset, "reset"))
+        }
+    }
+
+    #[test]
+    fn source_failures_are_transient() {
+        let error = open(FailingSource, 100).err().unwrap();
+        assert!(matches!(error, ReadError::Source(_)));
+        assert!(error.is_transient());
+    }
+
+    #[test]
+    fn counts_raw_and_decoded_bytes() {
+        let data = gzip(&vec![b'x'; 5000]);
+        let raw_len = data.len() as u64;
+        let mut decoded = open(io::Cursor::new(data), 1 << 20).unwrap();
+        let mut out = Vec::new();
+        decoded.reader().read_to_end(&mut out).unwrap();
+        assert_eq!(decoded.decoded_bytes(), 5000);
+        assert_eq!(decoded.raw_bytes(), raw_len);
+        assert_eq!(decoded.encoding(), Encoding::Gzip);
+    }
+}

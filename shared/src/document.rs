@@ -1,0 +1,210 @@
+//! Document layer: parses one framed JSON document and tells what it is.
+//!
+//! One pass of `serde_json` reads the few fields we route on; prompt and response bodies
+//! (`input`, `output`) are skipped or kept as unparsed raw JSON and never copied.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+/// The fields of every document shape we understand. Every field is optional and accepts
+/// any JSON type, so a shape change never fails the parse: only invalid JSON does.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawDocument<'a> {
+    // Model invocation log record.
+    #[serde(rename = "schemaType")]
+    pub schema_type: Option<Value>,
+    pub operation: Option<Value>,
+    #[serde(rename = "modelId")]
+    pub model_id: Option<Value>,
+    #[serde(rename = "requestId")]
+    pub request_id: Option<Value>,
+    #[serde(rename = "errorCode")]
+    pub error_code: Option<Value>,
+    #[serde(rename = "errorMessage")]
+    pub error_message: Option<Value>,
+    pub timestamp: Option<Value>,
+    #[serde(rename = "accountId")]
+    pub account_id: Option<Value>,
+    pub region: Option<Value>,
+    #[serde(rename = "inferenceRegion")]
+    pub inference_region: Option<Value>,
+    /// Kept raw: only looked into when guardrail interventions are to be reported.
+    #[serde(borrow)]
+    pub output: Option<&'a RawValue>,
+
+    // Knowledge-base application log event.
+    pub event_timestamp: Option<Value>,
+    pub event_type: Option<Value>,
+    pub event: Option<Value>,
+    pub level: Option<Value>,
+
+    // CloudWatch Logs subscription document.
+    #[serde(rename = "messageType")]
+    pub message_type: Option<Value>,
+    pub owner: Option<Value>,
+    #[serde(rename = "logGroup")]
+    pub log_group: Option<Value>,
+    #[serde(rename = "logStream")]
+    pub log_stream: Option<Value>,
+    #[serde(rename = "logEvents")]
+    pub log_events: Option<Value>,
+
+    // Lambda CloudWatch Logs event: {"awslogs":{"data":"<base64 gzip>"}}.
+    pub awslogs: Option<Value>,
+}
+
+/// What a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Invocation,
+    KnowledgeBase,
+    CloudWatchSubscription,
+    LambdaCloudWatchEvent,
+    Unknown,
+}
+
+/// Why a document could not be parsed. The text never quotes the document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} at line {line} column {column} of the record")]
+pub struct ParseError {
+    pub what: &'static str,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl From<serde_json::Error> for ParseError {
+    fn from(error: serde_json::Error) -> ParseError {
+        use serde_json::error::Category;
+        let what = match error.classify() {
+            Category::Eof => "unexpected end of JSON",
+            Category::Syntax => "invalid JSON",
+            Category::Data => "unexpected JSON structure",
+            Category::Io => "read error",
+        };
+        ParseError {
+            what,
+            line: error.line(),
+            column: error.column(),
+        }
+    }
+}
+
+/// A parsed document: its fields (empty for non-objects) and its kind.
+pub struct Document<'a> {
+    pub raw: RawDocument<'a>,
+    pub kind: Kind,
+}
+
+impl<'a> Document<'a> {
+    /// Parses one framed document. Valid JSON that is not an object is of unknown kind.
+    pub fn parse(bytes: &'a [u8]) -> Result<Document<'a>, ParseError> {
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+        if first != Some(b'{') {
+            serde_json::from_slice::<serde::de::IgnoredAny>(bytes)?;
+            return Ok(Document {
+                raw: RawDocument::default(),
+                kind: Kind::Unknown,
+            });
+        }
+        let raw: RawDocument<'a> = serde_json::from_slice(bytes)?;
+        let kind = raw.kind();
+        Ok(Document { raw, kind })
+    }
+}
+
+impl RawDocument<'_> {
+    fn kind(&self) -> Kind {
+        if self
+            .awslogs
+            .as_ref()
+            .is_some_and(|v| v.get("data").is_some())
+        {
+            Kind::LambdaCloudWatchEvent
+        } else if self.message_type.is_some() && (self.log_events.is_some() || self.owner.is_some())
+        {
+            Kind::CloudWatchSubscription
+        } else if self.event_type.is_some()
+            || (self.event_timestamp.is_some() && self.event.is_some())
+        {
+            Kind::KnowledgeBase
+        } else if self.schema_type.as_ref().and_then(Value::as_str) == Some("ModelInvocationLog")
+            || (self.model_id.is_some() && (self.operation.is_some() || self.request_id.is_some()))
+        {
+            Kind::Invocation
+        } else {
+            Kind::Unknown
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(text: &str) -> Kind {
+        Document::parse(text.as_bytes()).unwrap().kind
+    }
+
+    #[test]
+    fn tells_the_shapes_apart() {
+        assert_eq!(
+            kind(r#"{"schemaType":"ModelInvocationLog","modelId":"m"}"#),
+            Kind::Invocation
+        );
+        assert_eq!(
+            kind(r#"{"timestamp":"2024-01-01T00:00:00Z","modelId":"m","operation":"Converse"}"#),
+            Kind::Invocation
+        );
+        assert_eq!(
+            kind(
+                r#"{"event_timestamp":1,"event":{},"event_type":"StartIngestionJob.StatusChanged"}"#
+            ),
+            Kind::KnowledgeBase
+        );
+        assert_eq!(
+            kind(r#"{"messageType":"DATA_MESSAGE","owner":"1","logEvents":[]}"#),
+            Kind::CloudWatchSubscription
+        );
+        assert_eq!(
+            kind(r#"{"awslogs":{"data":"H4sI"}}"#),
+            Kind::LambdaCloudWatchEvent
+        );
+        assert_eq!(kind(r#"{"hello":"world"}"#), Kind::Unknown);
+        assert_eq!(kind(r#"[1,2,3]"#), Kind::Unknown);
+        assert_eq!(kind(r#""[DONE]""#), Kind::Unknown);
+    }
+
+    #[test]
+    fn wrong_field_types_do_not_fail_the_parse() {
+        let doc = Document::parse(br#"{"event_type":5,"event":"x","logEvents":"y"}"#).unwrap();
+        assert_eq!(doc.kind, Kind::KnowledgeBase);
+    }
+
+    #[test]
+    fn parse_errors_never_quote_the_record() {
+        let secret = r#"{"prompt":"SECRET-PROMPT" "#;
+        let error = Document::parse(secret.as_bytes()).err().unwrap();
+        assert!(!error.to_string().contains("SECRET"), "{error}");
+        let error = Document::parse(b"SECRET-PROMPT").err().unwrap();
+        assert!(!error.to_string().contains("SECRET"), "{error}");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_crash() {
+        let nest = |key: &str| {
+            format!(
+                "{{\"{key}\":{}1{}}}",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            )
+        };
+        // Skipped fields are not recursed into; fields we read hit serde_json's depth limit.
+        assert_eq!(
+            Document::parse(nest("unknown").as_bytes()).unwrap().kind,
+            Kind::Unknown
+        );
+        let error = Document::parse(nest("event").as_bytes()).err().unwrap();
+        assert_eq!(error.what, "invalid JSON");
+    }
+}

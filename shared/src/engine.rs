@@ -1,0 +1,279 @@
+//! The engine: bytes in, findings out. Decodes an input (gzip or plain), frames its JSON
+//! documents, recognises each one and classifies it, unwrapping CloudWatch Logs payloads on
+//! the way. Pure apart from reading the given reader; findings go to a callback.
+
+use crate::cwlogs;
+use crate::decode::{self, ReadError};
+use crate::document::{Document, Kind, RawDocument};
+use crate::fields::text;
+use crate::finding::{Finding, Origin, Severity};
+use crate::framing::{for_each_frame, frames_of, Frame};
+use crate::invocation;
+use crate::knowledge_base;
+use crate::policy::Policy;
+use serde::Serialize;
+use std::io::Read;
+use std::ops::AddAssign;
+
+/// Limits that keep hostile input from using unbounded resources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Most decoded bytes read from one input (and from one embedded payload).
+    pub max_decoded_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_decoded_bytes: decode::DEFAULT_MAX_DECODED_BYTES,
+        }
+    }
+}
+
+/// What was read and found. Adds up across inputs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub inputs: u64,
+    pub raw_bytes: u64,
+    pub decoded_bytes: u64,
+    pub invocation_records: u64,
+    pub knowledge_base_events: u64,
+    pub cloudwatch_log_events: u64,
+    pub control_messages: u64,
+    pub unknown_documents: u64,
+    pub bad_records: u64,
+    pub unreadable_inputs: u64,
+    pub errors: u64,
+    pub warnings: u64,
+}
+
+impl Counts {
+    /// Counts a finding by severity (and unreadable inputs).
+    pub fn record(&mut self, finding: &Finding) {
+        match finding.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warn => self.warnings += 1,
+        }
+        if finding.status == crate::finding::UNREADABLE_INPUT {
+            self.unreadable_inputs += 1;
+        }
+    }
+}
+
+impl AddAssign<&Counts> for Counts {
+    fn add_assign(&mut self, other: &Counts) {
+        self.inputs += other.inputs;
+        self.raw_bytes += other.raw_bytes;
+        self.decoded_bytes += other.decoded_bytes;
+        self.invocation_records += other.invocation_records;
+        self.knowledge_base_events += other.knowledge_base_events;
+        self.cloudwatch_log_events += other.cloudwatch_log_events;
+        self.control_messages += other.control_messages;
+        self.unknown_documents += other.unknown_documents;
+        self.bad_records += other.bad_records;
+        self.unreadable_inputs += other.unreadable_inputs;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+    }
+}
+
+/// The outcome of scanning one input.
+#[derive(Debug)]
+pub struct InputReport {
+    pub counts: Counts,
+    /// Set when the input could not be read to the end; findings made before it stand.
+    pub error: Option<ReadError>,
+}
+
+/// Classification policy plus limits: everything the engine needs to know.
+#[derive(Debug, Clone, Default)]
+pub struct Engine {
+    pub policy: Policy,
+    pub limits: Limits,
+}
+
+/// How deep CloudWatch payloads may nest inside each other (event → document → records).
+const MAX_NESTING: u8 = 2;
+
+impl Engine {
+    pub fn new(policy: Policy, limits: Limits) -> Engine {
+        Engine { policy, limits }
+    }
+
+    /// Scans one input read from `source`, passing each finding to `sink`.
+    pub fn scan_reader<R: Read + Send + 'static>(
+        &self,
+        input: &str,
+        source: R,
+        sink: &mut dyn FnMut(Finding),
+    ) -> InputReport {
+        let mut scan = Scan::new(self, input, sink);
+        scan.counts.inputs = 1;
+        let error = match decode::open(source, self.limits.max_decoded_bytes) {
+            Err(error) => Some(error),
+            Ok(mut decoded) => {
+                let read = for_each_frame(decoded.reader(), |frame| {
+                    scan.frame(frame, &Context::default(), 0)
+                });
+                scan.counts.raw_bytes = decoded.raw_bytes();
+                scan.counts.decoded_bytes = decoded.decoded_bytes();
+                read.err()
+                    .map(|e| ReadError::classify(e, decoded.decoded_bytes()))
+            }
+        };
+        InputReport {
+            counts: scan.counts,
+            error,
+        }
+    }
+
+    /// Scans an input that is already in memory (a Lambda event payload, a Kinesis record).
+    pub fn scan_bytes(
+        &self,
+        input: &str,
+        bytes: &[u8],
+        sink: &mut dyn FnMut(Finding),
+    ) -> InputReport {
+        self.scan_reader(input, std::io::Cursor::new(bytes.to_vec()), sink)
+    }
+}
+
+/// Where a record sits when it came wrapped in a CloudWatch Logs payload.
+#[derive(Debug, Clone, Default)]
+struct Context {
+    account_id: Option<String>,
+    log_group: Option<String>,
+    event_id: Option<String>,
+    event_timestamp: Option<String>,
+    line: Option<u64>,
+}
+
+struct Scan<'e, 's> {
+    engine: &'e Engine,
+    input: &'e str,
+    sink: &'s mut dyn FnMut(Finding),
+    counts: Counts,
+}
+
+impl<'e, 's> Scan<'e, 's> {
+    fn new(engine: &'e Engine, input: &'e str, sink: &'s mut dyn FnMut(Finding)) -> Scan<'e, 's> {
+        Scan {
+            engine,
+            input,
+            sink,
+            counts: Counts::default(),
+        }
+    }
+
+    fn frame(&mut self, frame: Frame<'_>, outer: &Context, nesting: u8) {
+        let mut context = outer.clone();
+        // Line numbers refer to the outermost input.
+        context.line = outer.line.or(Some(frame.line));
+        match Document::parse(frame.bytes) {
+            Err(error) => {
+                let reason = match &context.event_id {
+                    Some(_) => format!("log event message is not JSON: {error}"),
+                    None => error.to_string(),
+                };
+                self.bad_record(&context, reason);
+            }
+            Ok(doc) => self.document(&doc, &context, nesting),
+        }
+    }
+
+    fn document(&mut self, doc: &Document<'_>, context: &Context, nesting: u8) {
+        let inside_event = context.event_id.is_some();
+        match doc.kind {
+            Kind::Invocation => {
+                self.counts.invocation_records += 1;
+                let finding = invocation::classify(&doc.raw, &self.engine.policy);
+                self.emit(finding, context);
+            }
+            Kind::KnowledgeBase => {
+                self.counts.knowledge_base_events += 1;
+                let finding = knowledge_base::classify(&doc.raw);
+                self.emit(finding, context);
+            }
+            Kind::CloudWatchSubscription if !inside_event && nesting < MAX_NESTING => {
+                self.subscription(&doc.raw, context, nesting);
+            }
+            Kind::LambdaCloudWatchEvent if !inside_event && nesting < MAX_NESTING => {
+                self.lambda_event(&doc.raw, context, nesting);
+            }
+            _ => self.counts.unknown_documents += 1,
+        }
+    }
+
+    fn subscription(&mut self, doc: &RawDocument<'_>, outer: &Context, nesting: u8) {
+        if cwlogs::is_control_message(doc) {
+            self.counts.control_messages += 1;
+            return;
+        }
+        let base = Context {
+            account_id: text(doc.owner.as_ref()),
+            log_group: text(doc.log_group.as_ref()),
+            ..outer.clone()
+        };
+        for event in cwlogs::log_events(doc) {
+            self.counts.cloudwatch_log_events += 1;
+            let context = Context {
+                event_id: event.id.clone().or_else(|| Some(String::new())),
+                event_timestamp: event.timestamp.clone(),
+                ..base.clone()
+            };
+            match event.message {
+                Some(message) => frames_of(message.as_bytes(), |frame| {
+                    self.frame(frame, &context, nesting + 1)
+                }),
+                None => self.bad_record(&context, "log event has no message".to_owned()),
+            }
+        }
+    }
+
+    fn lambda_event(&mut self, doc: &RawDocument<'_>, context: &Context, nesting: u8) {
+        let Some(data) = cwlogs::awslogs_data(doc) else {
+            self.counts.unknown_documents += 1;
+            return;
+        };
+        match cwlogs::decode_payload(data, self.engine.limits.max_decoded_bytes) {
+            Ok(bytes) => {
+                self.counts.decoded_bytes += bytes.len() as u64;
+                frames_of(&bytes, |frame| self.frame(frame, context, nesting + 1));
+            }
+            Err(error) => self.bad_record(context, format!("awslogs.data: {error}")),
+        }
+    }
+
+    fn bad_record(&mut self, context: &Context, reason: String) {
+        self.counts.bad_records += 1;
+        let finding = Finding::unparseable(Origin::default(), reason);
+        self.emit(Some(finding), context);
+    }
+
+    fn emit(&mut self, finding: Option<Finding>, context: &Context) {
+        let Some(mut finding) = finding else {
+            return;
+        };
+        finding.origin = Origin {
+            input: self.input.to_owned(),
+            line: context.line,
+            event_id: context.event_id.clone().filter(|id| !id.is_empty()),
+        };
+        if finding.account_id.is_none() {
+            finding.account_id = context.account_id.clone();
+        }
+        if finding.timestamp.is_none() {
+            finding.timestamp = context.event_timestamp.clone();
+        }
+        if finding.source == crate::finding::Source::KnowledgeBase
+            && finding.knowledge_base_id.is_none()
+        {
+            finding.knowledge_base_id = context
+                .log_group
+                .as_deref()
+                .and_then(cwlogs::knowledge_base_from_log_group);
+        }
+        self.counts.record(&finding);
+        (self.sink)(finding);
+    }
+}

@@ -1,0 +1,132 @@
+//! Model invocation log records: a record with a non-empty top-level `errorCode` is a failed
+//! call; guardrail interventions are reported only when the policy asks for them.
+
+use crate::document::RawDocument;
+use crate::fields::{text, timestamp_from_text};
+use crate::finding::{Finding, Severity, Source};
+use crate::policy::Policy;
+use memchr::memmem;
+use serde_json::Value;
+
+/// Status of a finding about a guardrail intervention.
+pub const GUARDRAIL_INTERVENED: &str = "GUARDRAIL_INTERVENED";
+
+/// The finding for one invocation record, if it reports a problem.
+pub fn classify(doc: &RawDocument<'_>, policy: &Policy) -> Option<Finding> {
+    let mut finding = if let Some(code) = text(doc.error_code.as_ref()) {
+        let mut finding = Finding::new(Severity::Error, Source::ModelInvocation, code);
+        if let Some(message) = text(doc.error_message.as_ref()) {
+            finding.push_reason(message);
+        }
+        finding
+    } else if policy.guardrail_as_warn && guardrail_intervened(doc) {
+        let mut finding = Finding::new(
+            Severity::Warn,
+            Source::ModelInvocation,
+            GUARDRAIL_INTERVENED,
+        );
+        finding
+            .push_reason("a guardrail intervened and blocked the request or the response".into());
+        finding
+    } else {
+        return None;
+    };
+    finding.event_type = Some("ModelInvocationLog".into());
+    finding.timestamp = timestamp_from_text(doc.timestamp.as_ref());
+    finding.account_id = text(doc.account_id.as_ref());
+    finding.region = text(doc.region.as_ref());
+    finding.model_id = text(doc.model_id.as_ref());
+    finding.operation = text(doc.operation.as_ref());
+    finding.request_id = text(doc.request_id.as_ref());
+    Some(finding)
+}
+
+/// Converse: `stopReason: guardrail_intervened`; InvokeModel* stream chunks:
+/// `"amazon-bedrock-guardrailAction": "INTERVENED"`.
+fn guardrail_intervened(doc: &RawDocument<'_>) -> bool {
+    let Some(output) = doc.output else {
+        return false;
+    };
+    let raw = output.get().as_bytes();
+    // Cheap pre-check before parsing a possibly large body.
+    if memmem::find(raw, b"guardrail_intervened").is_none()
+        && memmem::find(raw, b"INTERVENED").is_none()
+    {
+        return false;
+    }
+    let Ok(output) = serde_json::from_str::<Value>(output.get()) else {
+        return false;
+    };
+    match output.get("outputBodyJson") {
+        Some(Value::Object(body)) => {
+            body.get("stopReason").and_then(Value::as_str) == Some("guardrail_intervened")
+        }
+        Some(Value::Array(chunks)) => chunks.iter().any(|chunk| {
+            chunk
+                .get("amazon-bedrock-guardrailAction")
+                .and_then(Value::as_str)
+                == Some("INTERVENED")
+        }),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    fn classify_text(text: &str, policy: &Policy) -> Option<Finding> {
+        let doc = Document::parse(text.as_bytes()).unwrap();
+        classify(&doc.raw, policy)
+    }
+
+    const FAILED: &str = r#"{"timestamp":"2024-11-21T11:25:18Z","accountId":"111122223333","region":"us-east-1","requestId":"req-1","operation":"InvokeModel","modelId":"arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0","errorCode":"ThrottlingException","errorMessage":"Too many requests","input":{"inputBodyJson":{"messages":[{"content":"SECRET"}]}},"schemaType":"ModelInvocationLog","schemaVersion":"1.0"}"#;
+
+    #[test]
+    fn error_code_makes_an_error_finding_with_its_identifiers() {
+        let finding = classify_text(FAILED, &Policy::default()).unwrap();
+        assert_eq!(finding.severity, Severity::Error);
+        assert_eq!(finding.source, Source::ModelInvocation);
+        assert_eq!(finding.status, "ThrottlingException");
+        assert_eq!(finding.request_id.as_deref(), Some("req-1"));
+        assert_eq!(finding.operation.as_deref(), Some("InvokeModel"));
+        assert!(finding
+            .model_id
+            .unwrap()
+            .ends_with("us.anthropic.claude-3-5-sonnet-20240620-v1:0"));
+        assert_eq!(finding.timestamp.as_deref(), Some("2024-11-21T11:25:18Z"));
+        assert_eq!(finding.reasons, vec!["Too many requests"]);
+    }
+
+    #[test]
+    fn null_or_empty_error_code_is_success() {
+        let ok = r#"{"schemaType":"ModelInvocationLog","modelId":"m","operation":"Converse","errorCode":null}"#;
+        assert!(classify_text(ok, &Policy::default()).is_none());
+        let empty = r#"{"schemaType":"ModelInvocationLog","modelId":"m","operation":"Converse","errorCode":""}"#;
+        assert!(classify_text(empty, &Policy::default()).is_none());
+    }
+
+    const GUARDED_CONVERSE: &str = r#"{"schemaType":"ModelInvocationLog","modelId":"m","operation":"Converse","requestId":"r","output":{"outputBodyJson":{"stopReason":"guardrail_intervened","usage":{"inputTokens":0}}}}"#;
+    const GUARDED_STREAM: &str = r#"{"schemaType":"ModelInvocationLog","modelId":"m","operation":"InvokeModelWithResponseStream","requestId":"r","output":{"outputBodyJson":[{"type":"message_start"},{"amazon-bedrock-guardrailAction":"INTERVENED"},"[DONE]"]}}"#;
+
+    #[test]
+    fn guardrail_interventions_are_not_failures_by_default() {
+        assert!(classify_text(GUARDED_CONVERSE, &Policy::default()).is_none());
+        assert!(classify_text(GUARDED_STREAM, &Policy::default()).is_none());
+    }
+
+    #[test]
+    fn guardrail_interventions_are_warnings_when_asked_for() {
+        let policy = Policy {
+            guardrail_as_warn: true,
+        };
+        for text in [GUARDED_CONVERSE, GUARDED_STREAM] {
+            let finding = classify_text(text, &policy).unwrap();
+            assert_eq!(finding.severity, Severity::Warn);
+            assert_eq!(finding.status, GUARDRAIL_INTERVENED);
+        }
+        let ended = r#"{"schemaType":"ModelInvocationLog","modelId":"m","operation":"Converse","output":{"outputBodyJson":{"stopReason":"end_turn"}}}"#;
+        assert!(classify_text(ended, &policy).is_none());
+    }
+}

@@ -1,0 +1,22 @@
+//! bedrock-alerts: finds failures in Amazon Bedrock's own logs.
+//!
+//! The engine reads bytes (gzip or plain, NDJSON or concatenated JSON, CloudWatch Logs
+//! payloads), recognises model invocation records and knowledge-base application log events,
+//! and turns failures into [`Finding`]s. [`render`] prints findings for people and programs;
+//! [`alert`] turns them into SNS messages. Decoding, classification and rendering are pure;
+//! the AWS adapters (feature `aws`) read S3 objects and publish to SNS.
+
+pub mod cwlogs;
+pub mod decode;
+pub mod document;
+pub mod engine;
+pub mod fields;
+pub mod finding;
+pub mod framing;
+pub mod invocation;
+pub mod knowledge_base;
+pub mod policy;
+
+pub use engine::{Counts, Engine, InputReport, Limits};
+pub use finding::{Finding, Origin, Severity, Source};
+pub use policy::Policy;
