@@ -6,6 +6,11 @@
 //! [`alert`] turns them into SNS messages. Decoding, classification and rendering are pure;
 //! the AWS adapters (feature `aws`) read S3 objects and publish to SNS.
 
+pub mod alert;
+#[cfg(feature = "aws")]
+pub mod aws;
+pub mod collect;
+pub mod config;
 pub mod cwlogs;
 pub mod decode;
 pub mod document;
@@ -16,6 +21,9 @@ pub mod framing;
 pub mod invocation;
 pub mod knowledge_base;
 pub mod policy;
+pub mod render;
+pub mod s3_event;
+pub mod s3_key;
 
 pub use engine::{Counts, Engine, InputReport, Limits};
 pub use finding::{Finding, Origin, Severity, Source};

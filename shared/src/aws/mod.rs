@@ -1,0 +1,20 @@
+//! AWS adapters (feature `aws`): S3 objects as engine input, SNS as the alert sink.
+//! Standard AWS configuration applies (profiles, region, `AWS_ENDPOINT_URL`).
+
+pub mod s3;
+pub mod sns;
+
+use aws_config::{BehaviorVersion, SdkConfig};
+
+/// Loads the standard AWS configuration chain.
+pub async fn sdk_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest()).load().await
+}
+
+/// An S3 client; path-style addressing for S3-compatible endpoints (e.g. on `localhost`).
+pub fn s3_client(config: &SdkConfig, force_path_style: bool) -> aws_sdk_s3::Client {
+    let s3_config = aws_sdk_s3::config::Builder::from(config)
+        .force_path_style(force_path_style)
+        .build();
+    aws_sdk_s3::Client::from_conf(s3_config)
+}

@@ -1,0 +1,229 @@
+//! Function configuration from environment variables, validated once at init. A missing or
+//! invalid value is an error that names the variable.
+
+use crate::alert::AlertOptions;
+use crate::engine::{Engine, Limits};
+use crate::finding::Severity;
+use crate::policy::Policy;
+use crate::s3_key::KeyFilter;
+
+/// Everything the functions read from their environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `ALERT_TOPIC_ARN` (required): where alerts go. A `.fifo` topic gets dedup ids.
+    pub topic_arn: String,
+    /// `MIN_SEVERITY` (`WARN`|`ERROR`, default `WARN`): findings below it are not sent.
+    pub min_severity: Severity,
+    /// `GUARDRAIL_AS_WARN` (bool, default false), `MAX_DECODED_BYTES` (default 4 GiB).
+    pub engine_policy: Policy,
+    pub limits: Limits,
+    /// `INCLUDE_KEY_PREFIXES`, `EXCLUDE_KEY_PREFIXES`, `INCLUDE_KEY_SUFFIXES`,
+    /// `EXCLUDE_KEY_SUFFIXES`: comma-separated.
+    pub key_filter: KeyFilter,
+    /// `ITEMS_PER_ALERT` (default 10), `MAX_ALERTS_PER_INVOCATION` (default 50).
+    pub alerts: AlertOptions,
+    /// `PUBLISH_MAX_ATTEMPTS` (default 4): tries per SNS entry before the invocation fails.
+    pub publish_max_attempts: u32,
+    /// `S3_FORCE_PATH_STYLE` (bool, default false): for S3-compatible endpoints.
+    pub s3_force_path_style: bool,
+    /// `DEADLINE_MARGIN_MS` (default 5000): stop starting new objects this close to the
+    /// Lambda deadline, leaving time to publish.
+    pub deadline_margin_ms: u64,
+}
+
+/// A configuration value that is missing or not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} is required")]
+    Missing(&'static str),
+    #[error("environment variable {name} is invalid ({value:?}): expected {expected}")]
+    Invalid {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup` (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let topic_arn = get("ALERT_TOPIC_ARN").ok_or(ConfigError::Missing("ALERT_TOPIC_ARN"))?;
+        if !(topic_arn.starts_with("arn:") && topic_arn.contains(":sns:")) {
+            return Err(invalid("ALERT_TOPIC_ARN", &topic_arn, "an SNS topic ARN"));
+        }
+        let min_severity = match get("MIN_SEVERITY") {
+            None => Severity::Warn,
+            Some(v) => {
+                Severity::parse(&v).ok_or_else(|| invalid("MIN_SEVERITY", &v, "WARN or ERROR"))?
+            }
+        };
+        let list = |name: &str| -> Vec<String> {
+            get(name)
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let defaults = AlertOptions::default();
+        Ok(Config {
+            topic_arn,
+            min_severity,
+            engine_policy: Policy {
+                guardrail_as_warn: flag(&get, "GUARDRAIL_AS_WARN")?,
+            },
+            limits: Limits {
+                max_decoded_bytes: number(
+                    &get,
+                    "MAX_DECODED_BYTES",
+                    Limits::default().max_decoded_bytes,
+                )?,
+            },
+            key_filter: KeyFilter {
+                include_prefixes: list("INCLUDE_KEY_PREFIXES"),
+                exclude_prefixes: list("EXCLUDE_KEY_PREFIXES"),
+                include_suffixes: list("INCLUDE_KEY_SUFFIXES"),
+                exclude_suffixes: list("EXCLUDE_KEY_SUFFIXES"),
+            },
+            alerts: AlertOptions {
+                items_per_alert: number(&get, "ITEMS_PER_ALERT", defaults.items_per_alert as u64)?
+                    as usize,
+                max_alerts: number(
+                    &get,
+                    "MAX_ALERTS_PER_INVOCATION",
+                    defaults.max_alerts as u64,
+                )? as usize,
+                max_message_bytes: defaults.max_message_bytes,
+            },
+            publish_max_attempts: number(&get, "PUBLISH_MAX_ATTEMPTS", 4)? as u32,
+            s3_force_path_style: flag(&get, "S3_FORCE_PATH_STYLE")?,
+            deadline_margin_ms: number(&get, "DEADLINE_MARGIN_MS", 5000)?,
+        })
+    }
+
+    /// The engine these settings describe.
+    pub fn engine(&self) -> Engine {
+        Engine::new(self.engine_policy.clone(), self.limits.clone())
+    }
+
+    /// FIFO topics need a message group and take a deduplication id.
+    pub fn is_fifo(&self) -> bool {
+        self.topic_arn.ends_with(".fifo")
+    }
+}
+
+fn invalid(name: &'static str, value: &str, expected: &'static str) -> ConfigError {
+    ConfigError::Invalid {
+        name,
+        value: value.to_owned(),
+        expected,
+    }
+}
+
+fn flag(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, ConfigError> {
+    match get(name).map(|v| v.to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+        Some(v) => Err(invalid(name, &v, "true or false")),
+    }
+}
+
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u64,
+) -> Result<u64, ConfigError> {
+    match get(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0 || name == "DEADLINE_MARGIN_MS")
+            .ok_or_else(|| invalid(name, &v, "a positive whole number")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const TOPIC: &str = "arn:aws:sns:us-east-1:111122223333:bedrock-alerts";
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn topic_is_required_and_must_be_an_sns_arn() {
+        assert_eq!(config(&[]), Err(ConfigError::Missing("ALERT_TOPIC_ARN")));
+        let error = config(&[("ALERT_TOPIC_ARN", "my-topic")]).unwrap_err();
+        assert!(error.to_string().contains("ALERT_TOPIC_ARN"));
+    }
+
+    #[test]
+    fn defaults() {
+        let config = config(&[("ALERT_TOPIC_ARN", TOPIC)]).unwrap();
+        assert_eq!(config.min_severity, Severity::Warn);
+        assert!(!config.engine_policy.guardrail_as_warn);
+        assert_eq!(config.alerts.items_per_alert, 10);
+        assert_eq!(config.publish_max_attempts, 4);
+        assert!(!config.is_fifo());
+    }
+
+    #[test]
+    fn every_setting_is_read_and_validated() {
+        let config = config(&[
+            (
+                "ALERT_TOPIC_ARN",
+                "arn:aws:sns:us-east-1:111122223333:alerts.fifo",
+            ),
+            ("MIN_SEVERITY", "error"),
+            ("GUARDRAIL_AS_WARN", "true"),
+            ("MAX_DECODED_BYTES", "1048576"),
+            ("INCLUDE_KEY_PREFIXES", "a/, b/"),
+            ("EXCLUDE_KEY_SUFFIXES", ".tmp"),
+            ("MAX_ALERTS_PER_INVOCATION", "5"),
+            ("S3_FORCE_PATH_STYLE", "1"),
+        ])
+        .unwrap();
+        assert!(config.is_fifo());
+        assert_eq!(config.min_severity, Severity::Error);
+        assert!(config.engine_policy.guardrail_as_warn);
+        assert_eq!(config.limits.max_decoded_bytes, 1 << 20);
+        assert_eq!(config.key_filter.include_prefixes, vec!["a/", "b/"]);
+        assert_eq!(config.key_filter.exclude_suffixes, vec![".tmp"]);
+        assert_eq!(config.alerts.max_alerts, 5);
+        assert!(config.s3_force_path_style);
+    }
+
+    #[test]
+    fn invalid_values_name_their_variable() {
+        for (name, value) in [
+            ("MIN_SEVERITY", "loud"),
+            ("GUARDRAIL_AS_WARN", "maybe"),
+            ("MAX_DECODED_BYTES", "-1"),
+            ("ITEMS_PER_ALERT", "0"),
+        ] {
+            let error = config(&[("ALERT_TOPIC_ARN", TOPIC), (name, value)]).unwrap_err();
+            assert!(error.to_string().contains(name), "{error}");
+        }
+    }
+}
