@@ -39,6 +39,16 @@ pub fn awslogs_data<'d>(doc: &'d RawDocument<'_>) -> Option<&'d str> {
     doc.awslogs.as_ref()?.get("data")?.as_str()
 }
 
+/// The base64 `kinesis.data` of each record of a Lambda Kinesis event.
+pub fn kinesis_data<'d>(doc: &'d RawDocument<'_>) -> impl Iterator<Item = Option<&'d str>> {
+    doc.records
+        .as_ref()
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|record| record.pointer("/kinesis/data").and_then(Value::as_str))
+}
+
 /// True for the health-check documents CloudWatch Logs sends to new destinations.
 pub fn is_control_message(doc: &RawDocument<'_>) -> bool {
     doc.message_type.as_ref().and_then(Value::as_str) == Some("CONTROL_MESSAGE")

@@ -52,6 +52,10 @@ pub struct RawDocument<'a> {
 
     // Lambda CloudWatch Logs event: {"awslogs":{"data":"<base64 gzip>"}}.
     pub awslogs: Option<Value>,
+
+    // Lambda Kinesis event whose records carry subscription payloads.
+    #[serde(rename = "Records")]
+    pub records: Option<Value>,
 }
 
 /// What a document is.
@@ -61,6 +65,7 @@ pub enum Kind {
     KnowledgeBase,
     CloudWatchSubscription,
     LambdaCloudWatchEvent,
+    KinesisEvent,
     Unknown,
 }
 
@@ -121,6 +126,13 @@ impl RawDocument<'_> {
             .is_some_and(|v| v.get("data").is_some())
         {
             Kind::LambdaCloudWatchEvent
+        } else if self
+            .records
+            .as_ref()
+            .and_then(|r| r.get(0))
+            .is_some_and(|r| r.get("kinesis").is_some())
+        {
+            Kind::KinesisEvent
         } else if self.message_type.is_some() && (self.log_events.is_some() || self.owner.is_some())
         {
             Kind::CloudWatchSubscription
@@ -170,6 +182,11 @@ mod tests {
             kind(r#"{"awslogs":{"data":"H4sI"}}"#),
             Kind::LambdaCloudWatchEvent
         );
+        assert_eq!(
+            kind(r#"{"Records":[{"kinesis":{"data":"H4sI"}}]}"#),
+            Kind::KinesisEvent
+        );
+        assert_eq!(kind(r#"{"Records":[{"s3":{}}]}"#), Kind::Unknown);
         assert_eq!(kind(r#"{"hello":"world"}"#), Kind::Unknown);
         assert_eq!(kind(r#"[1,2,3]"#), Kind::Unknown);
         assert_eq!(kind(r#""[DONE]""#), Kind::Unknown);

@@ -198,7 +198,18 @@ impl<'e, 's> Scan<'e, 's> {
                 self.subscription(&doc.raw, context, nesting);
             }
             Kind::LambdaCloudWatchEvent if !inside_event && nesting < MAX_NESTING => {
-                self.lambda_event(&doc.raw, context, nesting);
+                match cwlogs::awslogs_data(&doc.raw) {
+                    Some(data) => self.payload(data, "awslogs.data", context, nesting),
+                    None => self.counts.unknown_documents += 1,
+                }
+            }
+            Kind::KinesisEvent if !inside_event && nesting < MAX_NESTING => {
+                for data in cwlogs::kinesis_data(&doc.raw) {
+                    match data {
+                        Some(data) => self.payload(data, "kinesis.data", context, nesting),
+                        None => self.bad_record(context, "Kinesis record has no data".to_owned()),
+                    }
+                }
             }
             _ => self.counts.unknown_documents += 1,
         }
@@ -230,17 +241,14 @@ impl<'e, 's> Scan<'e, 's> {
         }
     }
 
-    fn lambda_event(&mut self, doc: &RawDocument<'_>, context: &Context, nesting: u8) {
-        let Some(data) = cwlogs::awslogs_data(doc) else {
-            self.counts.unknown_documents += 1;
-            return;
-        };
+    /// A base64 (+ gzip) payload embedded in an event: decoded and scanned in place.
+    fn payload(&mut self, data: &str, what: &str, context: &Context, nesting: u8) {
         match cwlogs::decode_payload(data, self.engine.limits.max_decoded_bytes) {
             Ok(bytes) => {
                 self.counts.decoded_bytes += bytes.len() as u64;
                 frames_of(&bytes, |frame| self.frame(frame, context, nesting + 1));
             }
-            Err(error) => self.bad_record(context, format!("awslogs.data: {error}")),
+            Err(error) => self.bad_record(context, format!("{what}: {error}")),
         }
     }
 

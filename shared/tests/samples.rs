@@ -1,0 +1,293 @@
+//! The engine over the bundled samples in `events/`: every shape, every rule, and the
+//! decoded twins agreeing with their encoded forms.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use bedrock_alerts::alert::{build_alerts, AlertOptions};
+use bedrock_alerts::{Engine, Finding, Limits, Policy, Severity, Source};
+use std::path::PathBuf;
+
+fn events_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../events")
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(events_dir().join(name)).unwrap()
+}
+
+fn scan_with(engine: &Engine, name: &str) -> (Vec<Finding>, bedrock_alerts::InputReport) {
+    let mut findings = Vec::new();
+    let report = engine.scan_bytes(name, &read(name), &mut |f| findings.push(f));
+    (findings, report)
+}
+
+fn scan(name: &str) -> (Vec<Finding>, bedrock_alerts::InputReport) {
+    scan_with(&Engine::default(), name)
+}
+
+fn statuses(findings: &[Finding]) -> Vec<(Severity, String)> {
+    let mut out: Vec<_> = findings
+        .iter()
+        .map(|f| (f.severity, f.status.clone()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn expect(name: &str, expected: &[(Severity, &str)]) -> Vec<Finding> {
+    let (findings, report) = scan(name);
+    assert!(report.error.is_none(), "{name}: {:?}", report.error);
+    let mut want: Vec<_> = expected.iter().map(|(s, t)| (*s, t.to_string())).collect();
+    want.sort();
+    assert_eq!(statuses(&findings), want, "{name}");
+    findings
+}
+
+use Severity::{Error as E, Warn as W};
+
+#[test]
+fn invocation_batch_gzip_ndjson() {
+    let findings = expect(
+        "objects/invocation-batch.json.gz",
+        &[(E, "ThrottlingException"), (E, "ValidationException")],
+    );
+    let throttled = findings
+        .iter()
+        .find(|f| f.status == "ThrottlingException")
+        .unwrap();
+    assert_eq!(throttled.source, Source::ModelInvocation);
+    assert_eq!(
+        throttled.request_id.as_deref(),
+        Some("11111111-1111-4111-8111-111111111111")
+    );
+    assert!(throttled
+        .model_id
+        .as_deref()
+        .unwrap()
+        .starts_with("arn:aws:bedrock:us-east-1:111122223333:inference-profile/"));
+    assert_eq!(throttled.origin.line, Some(4));
+    assert_eq!(throttled.account_id.as_deref(), Some("111122223333"));
+    let (_, report) = scan("objects/invocation-batch.json.gz");
+    assert_eq!(report.counts.invocation_records, 8);
+    assert_eq!(report.counts.bad_records, 0);
+    assert!(
+        report.counts.decoded_bytes > 500_000,
+        "the 500 KB line was read whole"
+    );
+}
+
+#[test]
+fn guardrail_record_is_a_warning_only_when_asked() {
+    let engine = Engine::new(
+        Policy {
+            guardrail_as_warn: true,
+        },
+        Limits::default(),
+    );
+    let (findings, _) = scan_with(&engine, "objects/invocation-batch.json.gz");
+    assert_eq!(
+        statuses(&findings),
+        vec![
+            (W, "GUARDRAIL_INTERVENED".to_string()),
+            (E, "ThrottlingException".to_string()),
+            (E, "ValidationException".to_string())
+        ]
+    );
+}
+
+#[test]
+fn healthy_batch_has_no_findings() {
+    let (findings, report) = scan("objects/invocation-batch-healthy.json.gz");
+    assert!(findings.is_empty());
+    assert_eq!(report.counts.invocation_records, 3);
+}
+
+#[test]
+fn classic_knowledge_base_logs() {
+    let findings = expect(
+        "objects/kb-application-logs.json.gz",
+        &[
+            (E, "EMBEDDING_FAILED"),
+            (E, "INDEXING_FAILED"),
+            (W, "RESOURCE_IGNORED"),
+            (W, "COMPLETE"),
+        ],
+    );
+    let indexing = findings
+        .iter()
+        .find(|f| f.status == "INDEXING_FAILED")
+        .unwrap();
+    assert_eq!(
+        indexing.document_uri.as_deref(),
+        Some("s3://acme-kb-docs/pricing 2026.xlsx")
+    );
+    assert_eq!(indexing.knowledge_base_id.as_deref(), Some("KB12345678"));
+    assert_eq!(indexing.ingestion_job_id.as_deref(), Some("JOB1234567"));
+    assert_eq!(indexing.data_source_id.as_deref(), Some("DS12345678"));
+    assert!(indexing.reasons[0].contains("403"));
+}
+
+#[test]
+fn firehose_object_with_concatenated_gzip_members() {
+    let findings = expect(
+        "objects/firehose-cwlogs.gz",
+        &[(E, "ServiceUnavailableException"), (E, "DELETION_FAILED")],
+    );
+    let deletion = findings
+        .iter()
+        .find(|f| f.status == "DELETION_FAILED")
+        .unwrap();
+    assert_eq!(deletion.knowledge_base_id.as_deref(), Some("KB12345678"));
+    assert!(deletion.origin.event_id.as_deref().unwrap().len() == 56);
+    let (_, report) = scan("objects/firehose-cwlogs.gz");
+    assert_eq!(report.counts.control_messages, 1);
+    assert_eq!(report.counts.cloudwatch_log_events, 3);
+}
+
+#[test]
+fn permission_check_object_is_empty_and_fine() {
+    let (findings, report) = scan("objects/amazon-bedrock-logs-permission-check");
+    assert!(findings.is_empty());
+    assert!(report.error.is_none());
+}
+
+#[test]
+fn managed_knowledge_base_dialect() {
+    let findings = expect("objects/kb-managed-logs.ndjson", &[(E, "INDEX_FAILED")]);
+    assert_eq!(
+        findings[0].document_uri.as_deref(),
+        Some("https://wiki.example.com/huge-page")
+    );
+}
+
+#[test]
+fn bad_lines_are_reported_and_scanning_goes_on() {
+    let findings = expect(
+        "objects/bad-lines.ndjson",
+        &[
+            (E, "EMBEDDING_FAILED"),
+            (W, "UNPARSEABLE_RECORD"),
+            (W, "UNPARSEABLE_RECORD"),
+        ],
+    );
+    let mut bad_lines: Vec<u64> = findings
+        .iter()
+        .filter(|f| f.source == Source::Processor)
+        .map(|f| f.origin.line.unwrap())
+        .collect();
+    bad_lines.sort();
+    assert_eq!(bad_lines, vec![2, 4]);
+}
+
+#[test]
+fn cloudwatch_lambda_events() {
+    expect(
+        "cwlogs-invocation-failure.json",
+        &[(E, "ModelTimeoutException"), (E, "AccessDeniedException")],
+    );
+    let kb = expect(
+        "cwlogs-kb-failures.json",
+        &[
+            (E, "EMBEDDING_FAILED"),
+            (E, "EMBEDDING_FAILED"),
+            (E, "EMBEDDING_FAILED"),
+            (E, "FAILED"),
+        ],
+    );
+    assert!(kb
+        .iter()
+        .all(|f| f.knowledge_base_id.as_deref() == Some("KB12345678")));
+    assert!(kb.iter().all(|f| f.origin.event_id.is_some()));
+    expect("cwlogs-healthy.json", &[]);
+    expect(
+        "kinesis-cwlogs.json",
+        &[(E, "ModelTimeoutException"), (E, "AccessDeniedException")],
+    );
+    let (_, report) = scan("cwlogs-control-message.json");
+    assert_eq!(report.counts.control_messages, 1);
+    assert_eq!(report.counts.cloudwatch_log_events, 0);
+    expect("cwlogs-control-message.json", &[]);
+}
+
+#[test]
+fn trigger_events_that_are_not_logs_are_unknown_documents() {
+    for name in [
+        "s3-object-created.json",
+        "s3-test-event.json",
+        "eventbridge-object-created.json",
+    ] {
+        let (findings, report) = scan(name);
+        assert!(findings.is_empty(), "{name}");
+        assert_eq!(report.counts.unknown_documents, 1, "{name}");
+    }
+}
+
+#[test]
+fn no_prompt_or_output_text_reaches_findings_or_alerts() {
+    let names = [
+        "objects/invocation-batch.json.gz",
+        "objects/firehose-cwlogs.gz",
+        "objects/bad-lines.ndjson",
+        "cwlogs-invocation-failure.json",
+        "kinesis-cwlogs.json",
+    ];
+    let engine = Engine::new(
+        Policy {
+            guardrail_as_warn: true,
+        },
+        Limits::default(),
+    );
+    for name in names {
+        let (findings, _) = scan_with(&engine, name);
+        for finding in &findings {
+            let text = serde_json::to_string(finding).unwrap()
+                + &bedrock_alerts::render::text_line(finding, false);
+            assert!(!text.contains("CANARY"), "{name}: {text}");
+        }
+        for alert in build_alerts(&findings, &AlertOptions::default()) {
+            assert!(
+                !alert.message.contains("CANARY") && !alert.subject.contains("CANARY"),
+                "{name}"
+            );
+        }
+    }
+}
+
+fn gunzip_all(bytes: &[u8]) -> Vec<u8> {
+    bedrock_alerts::decode::decode_all(bytes, 1 << 30).unwrap()
+}
+
+#[test]
+fn decoded_twins_match_their_encoded_forms() {
+    for (encoded, decoded) in [
+        (
+            "objects/invocation-batch.json.gz",
+            "objects/invocation-batch.ndjson",
+        ),
+        (
+            "objects/invocation-batch-healthy.json.gz",
+            "objects/invocation-batch-healthy.ndjson",
+        ),
+        (
+            "objects/kb-application-logs.json.gz",
+            "objects/kb-application-logs.ndjson",
+        ),
+    ] {
+        assert_eq!(gunzip_all(&read(encoded)), read(decoded), "{encoded}");
+    }
+    let firehose = gunzip_all(&read("objects/firehose-cwlogs.gz"));
+    let lines = read("objects/firehose-cwlogs.decoded.json");
+    let joined: Vec<u8> = lines.split(|b| *b == b'\n').flatten().copied().collect();
+    assert_eq!(firehose, joined);
+    for name in [
+        "cwlogs-invocation-failure",
+        "cwlogs-kb-failures",
+        "cwlogs-control-message",
+        "cwlogs-healthy",
+    ] {
+        let event: serde_json::Value =
+            serde_json::from_slice(&read(&format!("{name}.json"))).unwrap();
+        let data = event["awslogs"]["data"].as_str().unwrap();
+        let decoded = bedrock_alerts::cwlogs::decode_payload(data, 1 << 20).unwrap();
+        assert_eq!(decoded, read(&format!("{name}.decoded.json")), "{name}");
+    }
+}
