@@ -4,7 +4,10 @@
 pub mod s3;
 pub mod sns;
 
-use aws_config::{BehaviorVersion, SdkConfig};
+pub use aws_config::SdkConfig;
+pub use {aws_sdk_s3, aws_sdk_sns};
+
+use aws_config::BehaviorVersion;
 
 /// Loads the standard AWS configuration chain.
 pub async fn sdk_config() -> SdkConfig {
@@ -17,4 +20,9 @@ pub fn s3_client(config: &SdkConfig, force_path_style: bool) -> aws_sdk_s3::Clie
         .force_path_style(force_path_style)
         .build();
     aws_sdk_s3::Client::from_conf(s3_config)
+}
+
+/// An SNS client.
+pub fn sns_client(config: &SdkConfig) -> aws_sdk_sns::Client {
+    aws_sdk_sns::Client::new(config)
 }

@@ -1,0 +1,147 @@
+//! Command-line arguments.
+
+use bedrock_alerts::Severity;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bedrock-alerts",
+    version,
+    about = "Find failures in Amazon Bedrock logs"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan log files, directories, stdin (`-`) or S3 prefixes (`s3://bucket/prefix`) and
+    /// print one finding per line; a summary goes to stderr.
+    ///
+    /// Exit status: 0 when every input was read to the end, 1 when an input was unreadable
+    /// or alerts could not be published, 2 for usage errors.
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverity {
+    Warn,
+    Error,
+}
+
+impl From<MinSeverity> for Severity {
+    fn from(value: MinSeverity) -> Severity {
+        match value {
+            MinSeverity::Warn => Severity::Warn,
+            MinSeverity::Error => Severity::Error,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Files, directories (read recursively), `-` for stdin, or `s3://bucket/prefix`.
+    /// With none, stdin is read.
+    pub inputs: Vec<String>,
+
+    /// Output format: one readable line or one JSON object per finding.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// Leave out findings below this severity.
+    #[arg(long, value_enum, default_value_t = MinSeverity::Warn)]
+    pub min_severity: MinSeverity,
+
+    /// Report guardrail interventions on invocations as WARN findings.
+    #[arg(long)]
+    pub guardrail_as_warn: bool,
+
+    /// Stop reading an input after this many decoded bytes (gzip bombs).
+    #[arg(long, default_value_t = bedrock_alerts::decode::DEFAULT_MAX_DECODED_BYTES)]
+    pub max_decoded_bytes: u64,
+
+    /// S3 inputs: only objects last modified at or after this time (RFC 3339 or YYYY-MM-DD).
+    #[arg(long, value_parser = parse_time)]
+    pub since: Option<DateTime<Utc>>,
+
+    /// S3 inputs: only objects last modified before this time (RFC 3339 or YYYY-MM-DD).
+    #[arg(long, value_parser = parse_time)]
+    pub until: Option<DateTime<Utc>>,
+
+    /// Also publish grouped alerts to this SNS topic, exactly as the Lambda functions do.
+    #[arg(long, value_name = "TOPIC_ARN")]
+    pub publish: Option<String>,
+
+    /// Use path-style S3 addressing (S3-compatible endpoints, e.g. moto on localhost).
+    #[arg(long, env = "BEDROCK_ALERTS_S3_PATH_STYLE")]
+    pub s3_path_style: bool,
+
+    /// Never draw a progress bar (it is drawn only when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Ok(time.with_timezone(&Utc));
+    }
+    if let Ok(time) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S") {
+        return Ok(time.and_utc());
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| format!("{text:?} is not a time: use RFC 3339 (2026-11-20T14:00:00Z) or a date (2026-11-20)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_in_three_spellings() {
+        assert_eq!(
+            parse_time("2026-11-20").unwrap().to_rfc3339(),
+            "2026-11-20T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_time("2026-11-20T14:05:00Z").unwrap().to_rfc3339(),
+            "2026-11-20T14:05:00+00:00"
+        );
+        assert_eq!(
+            parse_time("2026-11-20T14:05:00").unwrap().to_rfc3339(),
+            "2026-11-20T14:05:00+00:00"
+        );
+        assert!(parse_time("last tuesday").is_err());
+    }
+
+    #[test]
+    fn arguments_parse() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "bedrock-alerts",
+            "scan",
+            "--format",
+            "json",
+            "--min-severity",
+            "error",
+            "a",
+            "b",
+        ])
+        .unwrap();
+        let Command::Scan(args) = cli.command;
+        assert_eq!(args.format, OutputFormat::Json);
+        assert_eq!(args.min_severity, MinSeverity::Error);
+        assert_eq!(args.inputs, vec!["a", "b"]);
+    }
+}
