@@ -501,7 +501,10 @@ fn text_body(payload: &Payload<'_>) -> String {
 /// Builds the `MessageStructure=json` document and keeps it within `max_bytes`: the
 /// listed items are dropped first, then the text is cut on a char boundary, saying so.
 fn structured_message(text: &str, payload: impl Serialize, max_bytes: usize) -> String {
-    let mut payload = serde_json::to_value(payload).unwrap_or_default();
+    let mut payload = match serde_json::to_value(payload) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
     let mut text = text.to_owned();
     loop {
         let document = assemble(&text, &payload);
@@ -515,7 +518,7 @@ fn structured_message(text: &str, payload: impl Serialize, max_bytes: usize) -> 
             if let Some(omitted) = payload.get_mut("items_omitted") {
                 *omitted = json!(omitted.as_u64().unwrap_or(0) + dropped as u64);
             }
-            payload["truncated"] = json!(true);
+            payload.insert("truncated".to_owned(), json!(true));
             continue;
         }
         // The text appears twice (default, email) and the payload once, each escaped.
@@ -525,17 +528,17 @@ fn structured_message(text: &str, payload: impl Serialize, max_bytes: usize) -> 
         cut.push_str("\n[message truncated to fit the SNS size limit]\n");
         if cut.len() >= text.len() {
             // Only the payload's own fields are left: drop the free text in them too.
-            payload["reasons"] = json!([]);
-            payload["next_steps"] = json!([]);
+            payload.insert("reasons".to_owned(), json!([]));
+            payload.insert("next_steps".to_owned(), json!([]));
             return assemble("[message truncated to fit the SNS size limit]", &payload);
         }
         text = cut;
-        payload["truncated"] = json!(true);
+        payload.insert("truncated".to_owned(), json!(true));
     }
 }
 
-fn assemble(text: &str, payload: &serde_json::Value) -> String {
-    let machine = payload.to_string();
+fn assemble(text: &str, payload: &serde_json::Map<String, serde_json::Value>) -> String {
+    let machine = serde_json::to_string(payload).unwrap_or_default();
     json!({
         "default": text,
         "email": text,

@@ -20,6 +20,8 @@ pub mod finding;
 pub mod framing;
 pub mod invocation;
 pub mod knowledge_base;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod policy;
 pub mod render;
 pub mod s3_event;

@@ -1,0 +1,42 @@
+//! One invocation: the event's payloads through the engine, then alerts to SNS.
+//!
+//! The event is a CloudWatch Logs subscription event (`awslogs.data`) or a Kinesis event
+//! whose records carry subscription data; the engine recognises both, decodes them
+//! (base64, any number of gzip members, capped) and skips control messages.
+
+use bedrock_alerts::lambda::{log_summary, FunctionError, Services};
+use bedrock_alerts::{Finding, Origin};
+use lambda_runtime::LambdaEvent;
+use serde_json::{json, Value};
+
+pub async fn handle(
+    services: &Services,
+    event: LambdaEvent<Value>,
+) -> Result<Value, FunctionError> {
+    let input = format!("lambda-event:{}", event.context.request_id);
+    // Serializing a JSON value cannot fail.
+    let bytes = serde_json::to_vec(&event.payload).unwrap_or_default();
+    let mut collector = services.collector();
+    let report = services
+        .engine
+        .scan_bytes(&input, &bytes, &mut |f| collector.push(f));
+    let mut counts = report.counts;
+    if let Some(error) = report.error {
+        let finding = Finding::unreadable(Origin::input(&input), error.to_string());
+        counts.record(&finding);
+        collector.push(finding);
+    }
+    if counts.unknown_documents > 0 {
+        tracing::warn!("ignored an event that is neither a CloudWatch Logs nor a Kinesis event");
+    }
+    match services.deliver(&collector).await {
+        Ok(sent) => {
+            log_summary(&counts, &collector, sent, "ok");
+            Ok(json!({ "findings": collector.findings.len(), "alerts": sent }))
+        }
+        Err(error) => {
+            log_summary(&counts, &collector, 0, "publish failed");
+            Err(error.into())
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! One invocation: find the objects the event names, stream each through the engine,
+//! publish the grouped alerts.
+//!
+//! Permanent problems (an envelope that names no object, a corrupt or missing object) become
+//! findings and are never retried. Transient ones (S3 request or body stream failing, the
+//! deadline coming close, SNS failing) make the invocation — or, for SQS, only the affected
+//! messages, and for S3 Batch Operations only the affected tasks — fail so they are retried.
+
+use aws_lambda_events::event::s3::batch_job::{S3BatchJobResponse, S3BatchJobResult};
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
+use bedrock_alerts::aws::s3::{scan_object, FetchError};
+use bedrock_alerts::collect::Collector;
+use bedrock_alerts::lambda::{log_summary, FunctionError, Services};
+use bedrock_alerts::s3_event::{parse_trigger, BatchJob, EnvelopeError, Notification, Trigger};
+use bedrock_alerts::s3_key::ObjectRef;
+use bedrock_alerts::{Counts, Finding, Origin, Severity, Source};
+use lambda_runtime::LambdaEvent;
+use serde_json::{json, Value};
+use std::time::SystemTime;
+
+/// Status of a finding about an event that names no usable object.
+const UNUSABLE_EVENT: &str = "UNUSABLE_EVENT";
+
+pub async fn handle(
+    services: &Services,
+    event: LambdaEvent<Value>,
+) -> Result<Value, FunctionError> {
+    let mut run = Run {
+        services,
+        deadline: event.context.deadline(),
+        input: format!("lambda-event:{}", event.context.request_id),
+        counts: Counts::default(),
+        collector: services.collector(),
+    };
+    match parse_trigger(&event.payload) {
+        Ok(Trigger::Notification(notification)) => run.notification(notification).await,
+        Ok(Trigger::Sqs(records)) => run.sqs(records).await,
+        Ok(Trigger::BatchOperations(job)) => run.batch(job).await,
+        Err(error) => {
+            run.unusable(&error);
+            run.finish(Ok(json!({}))).await
+        }
+    }
+}
+
+/// What became of one object.
+enum Outcome {
+    Read,
+    Skipped,
+    /// Read to the end but permanently unusable (missing, corrupt): reported as a finding.
+    Unreadable(String),
+    Transient(FunctionError),
+}
+
+struct Run<'s> {
+    services: &'s Services,
+    deadline: SystemTime,
+    input: String,
+    counts: Counts,
+    collector: Collector,
+}
+
+impl Run<'_> {
+    async fn notification(mut self, notification: Notification) -> Result<Value, FunctionError> {
+        let Notification::Objects(objects) = notification else {
+            tracing::info!("s3:TestEvent received; nothing to do");
+            return self.finish(Ok(json!({ "test_event": true }))).await;
+        };
+        let mut failure = None;
+        let total = objects.len();
+        for object in objects {
+            match object {
+                Err(error) => self.unusable(&error),
+                Ok(object) => {
+                    if let Outcome::Transient(error) = self.object(&object).await {
+                        failure.get_or_insert(error);
+                    }
+                }
+            }
+        }
+        let result = match failure {
+            Some(error) => Err(error),
+            None => Ok(json!({ "objects": total })),
+        };
+        self.finish(result).await
+    }
+
+    async fn sqs(
+        mut self,
+        records: Vec<bedrock_alerts::s3_event::SqsRecord>,
+    ) -> Result<Value, FunctionError> {
+        let mut response = SqsBatchResponse::default();
+        for record in records {
+            let objects = match record.notification {
+                Err(error) => {
+                    self.unusable(&error);
+                    continue;
+                }
+                Ok(Notification::TestEvent) => continue,
+                Ok(Notification::Objects(objects)) => objects,
+            };
+            let mut retry = false;
+            for object in objects {
+                match object {
+                    Err(error) => self.unusable(&error),
+                    Ok(object) => {
+                        retry |= matches!(self.object(&object).await, Outcome::Transient(_))
+                    }
+                }
+            }
+            if retry {
+                let mut failure = BatchItemFailure::default();
+                failure.item_identifier = record.message_id;
+                response.batch_item_failures.push(failure);
+            }
+        }
+        let value = serde_json::to_value(&response).unwrap_or_default();
+        self.finish(Ok(value)).await
+    }
+
+    async fn batch(mut self, job: BatchJob) -> Result<Value, FunctionError> {
+        let mut results = Vec::new();
+        for task in job.tasks {
+            let (code, detail) = match &task.object {
+                Err(error) => {
+                    self.unusable(error);
+                    ("PermanentFailure", error.to_string())
+                }
+                Ok(object) => match self.object(object).await {
+                    Outcome::Read => ("Succeeded", "scanned".to_owned()),
+                    Outcome::Skipped => ("Succeeded", "skipped: not a log object".to_owned()),
+                    Outcome::Unreadable(reason) => ("PermanentFailure", reason),
+                    Outcome::Transient(error) => ("TemporaryFailure", error.to_string()),
+                },
+            };
+            let mut result = S3BatchJobResult::default();
+            result.task_id = Some(task.task_id);
+            result.result_code = Some(code.to_owned());
+            result.result_string = Some(detail);
+            results.push(result);
+        }
+        let delivered = self.deliver().await;
+        if let Err(error) = &delivered {
+            // Nothing found in this run was sent: every task must run again.
+            for result in &mut results {
+                result.result_code = Some("TemporaryFailure".to_owned());
+                result.result_string = Some(error.to_string());
+            }
+        }
+        let mut response = S3BatchJobResponse::default();
+        response.invocation_schema_version = Some(job.schema_version);
+        response.treat_missing_keys_as = Some("PermanentFailure".to_owned());
+        response.invocation_id = Some(job.invocation_id);
+        response.results = results;
+        Ok(serde_json::to_value(&response).unwrap_or_default())
+    }
+
+    /// Reads one object unless it is to be skipped or time is short.
+    async fn object(&mut self, object: &ObjectRef) -> Outcome {
+        if let Some(skip) = self.services.config.key_filter.skip(object) {
+            tracing::debug!(key = %object.key, reason = skip.as_str(), "skipped");
+            return Outcome::Skipped;
+        }
+        if !self.services.has_time(self.deadline) {
+            tracing::warn!(key = %object.key, "not started: too close to the deadline");
+            return Outcome::Transient(FunctionError::OutOfTime { unprocessed: 1 });
+        }
+        match scan_object(
+            &self.services.s3,
+            &self.services.engine,
+            object,
+            &mut self.collector,
+        )
+        .await
+        {
+            Ok(scan) => {
+                self.counts += &scan.report.counts;
+                match scan.unreadable {
+                    None => Outcome::Read,
+                    Some(finding) => {
+                        let reason = finding.reasons.join("; ");
+                        self.counts.record(&finding);
+                        self.collector.push(finding);
+                        Outcome::Unreadable(reason)
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::warn!(key = %object.key, error = %error, "object will be retried");
+                Outcome::Transient(FetchError::into(error))
+            }
+        }
+    }
+
+    /// An envelope naming no usable object: reported, never retried.
+    fn unusable(&mut self, error: &EnvelopeError) {
+        tracing::warn!(error = %error, "unusable event");
+        let mut finding = Finding::new(Severity::Warn, Source::Processor, UNUSABLE_EVENT);
+        finding.push_reason(error.to_string());
+        finding.origin = Origin::input(&self.input);
+        self.counts.record(&finding);
+        self.collector.push(finding);
+    }
+
+    async fn deliver(&self) -> Result<usize, FunctionError> {
+        match self.services.deliver(&self.collector).await {
+            Ok(sent) => {
+                log_summary(&self.counts, &self.collector, sent, "ok");
+                Ok(sent)
+            }
+            Err(error) => {
+                log_summary(&self.counts, &self.collector, 0, "publish failed");
+                Err(error.into())
+            }
+        }
+    }
+
+    /// Publishes what was found (also when some objects must be retried: alerts carry
+    /// deterministic ids, so FIFO topics drop the repeat), then returns the result.
+    async fn finish(self, result: Result<Value, FunctionError>) -> Result<Value, FunctionError> {
+        let sent = self.deliver().await?;
+        result.map(|mut value| {
+            if let Some(map) = value.as_object_mut() {
+                map.insert("alerts".to_owned(), json!(sent));
+            }
+            value
+        })
+    }
+}

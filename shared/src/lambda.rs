@@ -1,0 +1,124 @@
+//! Glue the two Lambda functions share (feature `lambda`): what `main` builds once at init,
+//! the error a handler returns to make Lambda retry, delivery of alerts and the one summary
+//! log line per invocation.
+
+use crate::alert::build_alerts;
+use crate::aws::s3::FetchError;
+use crate::aws::sns::{PublishError, Publisher};
+use crate::aws::{s3_client, sdk_config, sns_client};
+use crate::collect::{Collector, DEFAULT_MAX_KEPT};
+use crate::config::{Config, ConfigError};
+use crate::engine::{Counts, Engine};
+use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
+use serde::Serialize;
+use serde_json::Value;
+use std::future::Future;
+use std::time::{Duration, SystemTime};
+
+/// A function's `main`: logging that follows the Lambda log settings, [`Services`] built
+/// once (a bad configuration fails init, naming the variable), then the runtime loop.
+pub async fn serve<H, F, R>(handler: H) -> Result<(), lambda_runtime::Error>
+where
+    H: Fn(&'static Services, LambdaEvent<Value>) -> F,
+    F: Future<Output = Result<R, FunctionError>>,
+    R: Serialize,
+{
+    lambda_runtime::tracing::init_default_subscriber();
+    // Lives as long as the execution environment.
+    let services: &'static Services = Box::leak(Box::new(Services::from_env().await?));
+    lambda_runtime::run(service_fn(move |event| handler(services, event))).await
+}
+
+/// Built once per execution environment and lent to every invocation.
+pub struct Services {
+    pub config: Config,
+    pub engine: Engine,
+    pub s3: aws_sdk_s3::Client,
+    pub publisher: Publisher,
+}
+
+impl Services {
+    /// Reads the configuration (failing init with the variable's name) and builds clients.
+    pub async fn from_env() -> Result<Services, ConfigError> {
+        let config = Config::from_env()?;
+        let sdk = sdk_config().await;
+        Ok(Services {
+            engine: config.engine(),
+            s3: s3_client(&sdk, config.s3_force_path_style),
+            publisher: Publisher::new(
+                sns_client(&sdk),
+                config.topic_arn.clone(),
+                config.publish_max_attempts,
+            ),
+            config,
+        })
+    }
+
+    /// A collector for one invocation's findings, honouring the minimum severity.
+    pub fn collector(&self) -> Collector {
+        Collector::new(self.config.min_severity, DEFAULT_MAX_KEPT)
+    }
+
+    /// Groups the collected findings into alerts and publishes them all, or fails.
+    pub async fn deliver(&self, collector: &Collector) -> Result<usize, PublishError> {
+        let alerts = build_alerts(&collector.findings, &self.config.alerts);
+        self.publisher.publish(&alerts).await
+    }
+
+    /// True while there is time to start on another object and still publish.
+    pub fn has_time(&self, deadline: SystemTime) -> bool {
+        let margin = Duration::from_millis(self.config.deadline_margin_ms);
+        deadline
+            .duration_since(SystemTime::now())
+            .is_ok_and(|left| left > margin)
+    }
+}
+
+/// Why an invocation failed. Every variant is transient: Lambda retries the event and,
+/// once retries are spent, parks it in the on-failure destination.
+#[derive(Debug, thiserror::Error)]
+pub enum FunctionError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    #[error("{unprocessed} object(s) were left unread: the invocation ran out of time")]
+    OutOfTime { unprocessed: usize },
+}
+
+impl From<FunctionError> for Diagnostic {
+    fn from(error: FunctionError) -> Diagnostic {
+        let error_type = match error {
+            FunctionError::Fetch(_) => "FetchError",
+            FunctionError::Publish(_) => "PublishError",
+            FunctionError::OutOfTime { .. } => "OutOfTime",
+        };
+        Diagnostic {
+            error_type: error_type.to_owned(),
+            error_message: error.to_string(),
+        }
+    }
+}
+
+/// The one summary line per invocation: counts only, never record contents.
+pub fn log_summary(counts: &Counts, kept: &Collector, alerts_sent: usize, outcome: &str) {
+    tracing::info!(
+        outcome,
+        inputs = counts.inputs,
+        raw_bytes = counts.raw_bytes,
+        decoded_bytes = counts.decoded_bytes,
+        invocation_records = counts.invocation_records,
+        knowledge_base_events = counts.knowledge_base_events,
+        cloudwatch_log_events = counts.cloudwatch_log_events,
+        control_messages = counts.control_messages,
+        unknown_documents = counts.unknown_documents,
+        bad_records = counts.bad_records,
+        unreadable_inputs = counts.unreadable_inputs,
+        errors = counts.errors,
+        warnings = counts.warnings,
+        findings_kept = kept.findings.len(),
+        findings_dropped = kept.dropped,
+        alerts_sent,
+        "invocation summary"
+    );
+}
