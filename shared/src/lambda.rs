@@ -24,8 +24,11 @@ where
     R: Serialize,
 {
     lambda_runtime::tracing::init_default_subscriber();
+    let services = Services::from_env().await.inspect_err(|error| {
+        tracing::error!(error = %error, "invalid configuration: the function cannot start");
+    })?;
     // Lives as long as the execution environment.
-    let services: &'static Services = Box::leak(Box::new(Services::from_env().await?));
+    let services: &'static Services = Box::leak(Box::new(services));
     lambda_runtime::run(service_fn(move |event| handler(services, event))).await
 }
 

@@ -1,0 +1,311 @@
+"""End-to-end fixtures: a real moto server (S3, SNS, SQS) and a Lambda runtime API emulator
+that runs the real function binaries.
+
+The emulator speaks the Lambda runtime API (``/2018-06-01/runtime/...``) on a loopback port;
+the function binary is started with ``AWS_LAMBDA_RUNTIME_API`` pointing at it, exactly as the
+Lambda service starts ``bootstrap``. Which binaries run is chosen by environment:
+
+* ``E2E_FUNCTIONS=debug`` (default): ``target/debug/bedrock-{s3,cwlogs}-alerts``.
+* ``E2E_FUNCTIONS=sam``: the arm64 ``bootstrap`` files ``sam build`` wrote to ``.aws-sam/build``,
+  run through ``qemu-aarch64-static`` when the host is not arm64.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import http.server
+import json
+import os
+import platform
+import queue
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "events"
+SAMPLE_BUCKET = "bedrock-alerts-logs-111122223333"
+REGION = "us-east-1"
+RUNTIME_PREFIX = "/2018-06-01/runtime"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- moto server
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A moto server on a free loopback port for the whole session."""
+    port = free_port()
+    server = shutil.which("moto_server") or str(ROOT / ".venv" / "bin" / "moto_server")
+    log = open(ROOT / ".e2e-moto.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([server, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(f"{endpoint}/moto-api/", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("moto server did not start; see .e2e-moto.log")
+        time.sleep(0.1)  # polling a readiness endpoint, not synchronising on time
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+        }
+    )
+    yield endpoint
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+class Aws:
+    """boto3 clients on the moto server plus helpers to set up a test's resources."""
+
+    def __init__(self, endpoint: str):
+        self.endpoint = endpoint
+        kwargs = {"endpoint_url": endpoint, "region_name": REGION}
+        self.s3 = boto3.client("s3", **kwargs)
+        self.sns = boto3.client("sns", **kwargs)
+        self.sqs = boto3.client("sqs", **kwargs)
+
+    def bucket(self) -> str:
+        name = f"logs-{uuid.uuid4().hex[:12]}"
+        self.s3.create_bucket(Bucket=name)
+        return name
+
+    def put(self, bucket: str, key: str, sample: str) -> None:
+        self.s3.put_object(Bucket=bucket, Key=key, Body=(EVENTS / sample).read_bytes())
+
+    def topic_with_queue(self, fifo: bool = False, filter_policy: dict | None = None) -> tuple[str, str]:
+        """A topic and an SQS queue subscribed to it; returns (topic ARN, queue URL)."""
+        suffix = uuid.uuid4().hex[:10]
+        topic_attrs = {"FifoTopic": "true", "ContentBasedDeduplication": "false"} if fifo else {}
+        name = f"alerts-{suffix}" + (".fifo" if fifo else "")
+        topic = self.sns.create_topic(Name=name, Attributes=topic_attrs)["TopicArn"]
+        queue_url = self.queue(topic, fifo=fifo, filter_policy=filter_policy)
+        return topic, queue_url
+
+    def queue(self, topic: str, fifo: bool = False, filter_policy: dict | None = None) -> str:
+        suffix = uuid.uuid4().hex[:10]
+        attrs = {"FifoQueue": "true"} if fifo else {}
+        name = f"q-{suffix}" + (".fifo" if fifo else "")
+        url = self.sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sub_attrs = {"FilterPolicy": json.dumps(filter_policy)} if filter_policy else {}
+        self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes=sub_attrs)
+        return url
+
+    def messages(self, queue_url: str) -> list[dict]:
+        """Every SNS envelope in the queue. SNS→SQS delivery in moto completes inside the
+        Publish call, so once an invocation has returned, the queue holds all it sent."""
+        found = []
+        while True:
+            batch = self.sqs.receive_message(
+                QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0, AttributeNames=["All"]
+            ).get("Messages", [])
+            if not batch:
+                return found
+            for message in batch:
+                envelope = json.loads(message["Body"])
+                envelope["_attributes"] = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
+                envelope["_payload"] = json.loads(envelope["Message"])
+                found.append(envelope)
+                self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture(scope="session")
+def aws(moto_endpoint) -> Aws:
+    return Aws(moto_endpoint)
+
+
+# --------------------------------------------------------------------------- events
+
+
+def load_event(name: str, bucket: str | None = None) -> dict:
+    """A sample event from events/, pointed at the test bucket."""
+    text = (EVENTS / name).read_text()
+    if bucket:
+        text = text.replace(SAMPLE_BUCKET, bucket)
+    return json.loads(text)
+
+
+def subscription_event(log_group: str, records: list[dict]) -> dict:
+    """A Lambda CloudWatch Logs event: base64(gzip(subscription document))."""
+    document = {
+        "messageType": "DATA_MESSAGE",
+        "owner": "111122223333",
+        "logGroup": log_group,
+        "logStream": "e2e",
+        "subscriptionFilters": ["e2e"],
+        "logEvents": [
+            {"id": str(10**55 + i), "timestamp": 1763650000000 + i, "message": json.dumps(record)}
+            for i, record in enumerate(records)
+        ],
+    }
+    data = base64.b64encode(gzip.compress(json.dumps(document).encode(), mtime=0)).decode()
+    return {"awslogs": {"data": data}}
+
+
+# --------------------------------------------------------------------------- runtime API
+
+
+def _binary(name: str, logical_id: str) -> list[str]:
+    mode = os.environ.get("E2E_FUNCTIONS", "debug")
+    if mode == "sam":
+        path = ROOT / ".aws-sam" / "build" / logical_id / "bootstrap"
+    else:
+        path = ROOT / "target" / "debug" / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: build it first (see scripts/test.sh)")
+    machine = path.read_bytes()[18:20]
+    is_arm64 = machine == b"\xb7\x00"
+    if is_arm64 and platform.machine() not in ("aarch64", "arm64"):
+        return ["qemu-aarch64-static", str(path)]
+    return [str(path)]
+
+
+class LambdaRuntime:
+    """Serves the Lambda runtime API to one function process."""
+
+    def __init__(self, command: list[str], env: dict[str, str]):
+        self.events: queue.Queue = queue.Queue()
+        self.results: queue.Queue = queue.Queue()
+        runtime = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _reply(self, status: int, body: bytes = b"", headers: dict | None = None):
+                self.send_response(status)
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _body(self) -> bytes:
+                length = int(self.headers.get("Content-Length", "0"))
+                return self.rfile.read(length) if length else b""
+
+            def do_GET(self):
+                if self.path != f"{RUNTIME_PREFIX}/invocation/next":
+                    return self._reply(404)
+                request_id, payload, deadline_ms = runtime.events.get()
+                self._reply(
+                    200,
+                    payload,
+                    {
+                        "Content-Type": "application/json",
+                        "Lambda-Runtime-Aws-Request-Id": request_id,
+                        "Lambda-Runtime-Deadline-Ms": str(deadline_ms),
+                        "Lambda-Runtime-Invoked-Function-Arn": "arn:aws:lambda:us-east-1:111122223333:function:e2e",
+                        "Lambda-Runtime-Trace-Id": "Root=1-00000000-000000000000000000000000;Sampled=0",
+                    },
+                )
+
+            def do_POST(self):
+                body = self._body()
+                parts = self.path.split("/")
+                if len(parts) == 6 and parts[3] == "invocation" and parts[5] in ("response", "error"):
+                    runtime.results.put((parts[4], parts[5], json.loads(body or b"null")))
+                    return self._reply(202, b"{}")
+                return self._reply(404)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        port = self.server.server_address[1]
+        self.log_path = ROOT / f".e2e-function-{uuid.uuid4().hex[:8]}.log"
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        full_env = {
+            "PATH": os.environ.get("PATH", ""),
+            "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{port}",
+            "AWS_LAMBDA_FUNCTION_NAME": "e2e",
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+            "AWS_LAMBDA_LOG_FORMAT": "JSON",
+            "AWS_LAMBDA_LOG_LEVEL": "DEBUG",
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_REGION": REGION,
+            **env,
+        }
+        self.process = subprocess.Popen(command, env=full_env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def invoke(self, event: dict, timeout_ms: int = 60_000) -> tuple[str, object]:
+        """Sends one event; returns ("response", payload) or ("error", diagnostic)."""
+        request_id = str(uuid.uuid4())
+        deadline = int(time.time() * 1000) + timeout_ms
+        self.events.put((request_id, json.dumps(event).encode(), deadline))
+        got_id, kind, payload = self.results.get(timeout=timeout_ms / 1000 + 60)
+        assert got_id == request_id
+        return kind, payload
+
+    def logs(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.process.wait(timeout=10)
+        self.server.shutdown()
+        self._log.close()
+        self.log_path.unlink(missing_ok=True)
+
+
+FUNCTIONS = {
+    "s3": ("bedrock-s3-alerts", "S3AlertsFunction"),
+    "cwlogs": ("bedrock-cwlogs-alerts", "CwLogsAlertsFunction"),
+}
+
+
+@pytest.fixture
+def start_function(moto_endpoint):
+    """start_function("s3", ALERT_TOPIC_ARN=..., ...) -> a running LambdaRuntime."""
+    started: list[LambdaRuntime] = []
+
+    def start(kind: str, **env: str) -> LambdaRuntime:
+        name, logical_id = FUNCTIONS[kind]
+        env = {
+            "AWS_ENDPOINT_URL": moto_endpoint,
+            "S3_FORCE_PATH_STYLE": "true",
+            "PUBLISH_MAX_ATTEMPTS": "2",
+            **env,
+        }
+        runtime = LambdaRuntime(_binary(name, logical_id), {k: v for k, v in env.items() if v is not None})
+        started.append(runtime)
+        return runtime
+
+    yield start
+    for runtime in started:
+        runtime.stop()
+
+
+def closed_port_url() -> str:
+    """An address where nothing listens (connections are refused)."""
+    return f"http://127.0.0.1:{free_port()}"
