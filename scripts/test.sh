@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite, runnable on a fresh machine that has only the Rust toolchain and
+# Python: it installs its own tools (pinned, into .venv), then runs
+#   1. cargo fmt --check, clippy (-D warnings), and every Rust unit/integration test
+#   2. cfn-lint, sam validate --lint and the template policy tests
+#   3. sam build (rust-cargolambda, arm64 bootstrap binaries)
+#   4. the end-to-end tests: a moto server (S3, SNS, SQS) and the Lambda runtime API
+#      emulator running the very bootstrap binaries sam build produced (through qemu on
+#      non-arm64 hosts), plus the CLI's S3 replay path.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}" SAM_CLI_TELEMETRY=0
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Python tools into .venv (background, pinned in scripts/requirements-test.txt)"
+scripts/venv.sh > .venv-install.log 2>&1 &
+venv_pid=$!
+
+step "Rust: format, lint, tests"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked
+
+step "Waiting for the Python tools"
+if ! wait "$venv_pid"; then cat .venv-install.log; exit 1; fi
+export PATH="$PWD/.venv/bin:$PATH"
+
+step "Template: cfn-lint, sam validate --lint, policy tests"
+cfn-lint template.yaml
+sam validate --lint -t template.yaml
+pytest -q tests/template
+
+step "sam build (rust-cargolambda, arm64)"
+sam build --cached=false < /dev/null
+
+step "End-to-end tests on the sam-built binaries"
+if [ "$(uname -m)" != aarch64 ] && ! command -v qemu-aarch64-static > /dev/null; then
+  scripts/install-qemu.sh
+fi
+E2E_FUNCTIONS=sam pytest -q tests/e2e
