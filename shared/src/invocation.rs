@@ -100,6 +100,31 @@ mod tests {
     }
 
     #[test]
+    fn shape_variations_do_not_hide_an_error_code() {
+        // Key order reversed (schemaType last), stream array output, bodies offloaded to S3.
+        for text in [
+            r#"{"errorCode":"InternalServerException","output":{"outputBodyJson":[{"type":"message_start"},"[DONE]"]},"modelId":"m","operation":"InvokeModelWithResponseStream","timestamp":"2024-01-01T00:00:00Z","schemaVersion":"1.0","schemaType":"ModelInvocationLog"}"#,
+            r#"{"schemaType":"ModelInvocationLog","modelId":"m","operation":"InvokeModel","input":{"inputBodyS3Path":"s3://b/data/r_input.json.gz"},"output":{"outputBodyS3Path":"s3://b/data/r_output.json.gz"},"errorCode":"InternalServerException"}"#,
+        ] {
+            let finding = classify_text(text, &Policy::default()).unwrap();
+            assert_eq!(finding.status, "InternalServerException");
+            assert!(
+                !format!("{finding:?}").contains("s3://b/data"),
+                "body pointers stay out"
+            );
+        }
+    }
+
+    #[test]
+    fn numeric_error_codes_are_text() {
+        let text = r#"{"schemaType":"ModelInvocationLog","modelId":"m","errorCode":500}"#;
+        assert_eq!(
+            classify_text(text, &Policy::default()).unwrap().status,
+            "500"
+        );
+    }
+
+    #[test]
     fn null_or_empty_error_code_is_success() {
         let ok = r#"{"schemaType":"ModelInvocationLog","modelId":"m","operation":"Converse","errorCode":null}"#;
         assert!(classify_text(ok, &Policy::default()).is_none());
