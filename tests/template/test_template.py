@@ -1,0 +1,682 @@
+"""Security rules for template.yaml, checked on the SAM source (no AWS access, no build).
+
+Each rule is a checker that returns a list of human-readable violations. A test asserts that
+the real template has none, and `test_checker_catches_planted_violation` plants one violation
+per checker into a copy of the template to prove that the checker can fail.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+import yaml
+
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
+
+# Function logical id -> cargo binary name (a [[bin]] in functions/*/Cargo.toml).
+FUNCTIONS = {
+    "S3AlertsFunction": "bedrock-s3-alerts",
+    "CwLogsAlertsFunction": "bedrock-cwlogs-alerts",
+}
+# The only statement allowed to grant a wildcard action: the standard KMS key-policy statement
+# that hands key administration to the account (so IAM policies can grant key use).
+KMS_ADMIN_SID = "EnableAccountAdministration"
+ACCOUNT_ID = {"Ref": "AWS::AccountId"}
+BEDROCK_SOURCE_ARN = {"Fn::Sub": "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:*"}
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+# ------------------------------------------------------------------------------------------
+# Loading: a SafeLoader that turns CloudFormation short tags into their long form
+# ------------------------------------------------------------------------------------------
+class CfnLoader(yaml.SafeLoader):
+    """SafeLoader that knows `!Ref`, `!Sub`, `!GetAtt`, ... (mapped to the JSON long form)."""
+
+
+def _construct_any(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_mapping(node, deep=True)
+
+
+def _register(tag: str, key: str) -> None:
+    CfnLoader.add_constructor(f"!{tag}", lambda loader, node: {key: _construct_any(loader, node)})
+
+
+def _construct_get_att(loader: yaml.SafeLoader, node: yaml.Node) -> dict:
+    value = _construct_any(loader, node)
+    if isinstance(value, str):
+        resource, _, attribute = value.partition(".")
+        value = [resource, attribute]
+    return {"Fn::GetAtt": value}
+
+
+_register("Ref", "Ref")
+_register("Condition", "Condition")
+for _name in (
+    "Sub", "If", "Select", "Split", "Join", "Equals", "Not", "And", "Or",
+    "FindInMap", "Base64", "ImportValue", "GetAZs", "Cidr",
+):
+    _register(_name, f"Fn::{_name}")
+CfnLoader.add_constructor("!GetAtt", _construct_get_att)
+
+
+def load_template(text: str) -> dict:
+    return yaml.load(text, Loader=CfnLoader)  # noqa: S506 - CfnLoader is a SafeLoader
+
+
+TEMPLATE_TEXT = TEMPLATE_PATH.read_text(encoding="utf-8")
+TEMPLATE = load_template(TEMPLATE_TEXT)
+
+
+# ------------------------------------------------------------------------------------------
+# Helpers
+# ------------------------------------------------------------------------------------------
+def branches(value: Any) -> Iterator[Any]:
+    """Every value `value` can take: both sides of each Fn::If, without AWS::NoValue."""
+    if isinstance(value, dict) and set(value) == {"Fn::If"}:
+        _, when_true, when_false = value["Fn::If"]
+        yield from branches(when_true)
+        yield from branches(when_false)
+    elif value != NO_VALUE:
+        yield value
+
+
+def as_list(value: Any) -> list:
+    """A scalar or list (items possibly behind Fn::If) as a flat list of possible items."""
+    items: list = []
+    for variant in branches(value):
+        for item in variant if isinstance(variant, list) else [variant]:
+            items.extend(branches(item))
+    return items
+
+
+def resources(template: dict, type_: str | None = None) -> dict[str, dict]:
+    return {
+        name: res
+        for name, res in template.get("Resources", {}).items()
+        if type_ is None or res.get("Type") == type_
+    }
+
+
+def function_properties(template: dict, name: str) -> dict:
+    """Function properties with Globals.Function merged in (dicts merge, lists add up)."""
+
+    def merge(base: Any, override: Any) -> Any:
+        is_intrinsic = lambda v: isinstance(v, dict) and len(v) == 1 and (  # noqa: E731
+            next(iter(v)) == "Ref" or next(iter(v)).startswith("Fn::")
+        )
+        if isinstance(base, dict) and isinstance(override, dict):
+            if is_intrinsic(base) or is_intrinsic(override):
+                return override
+            merged = dict(base)
+            for key, value in override.items():
+                merged[key] = merge(base[key], value) if key in base else value
+            return merged
+        if isinstance(base, list) and isinstance(override, list):
+            return base + override
+        return override
+
+    globals_ = template.get("Globals", {}).get("Function", {})
+    return merge(copy.deepcopy(globals_), template["Resources"][name].get("Properties", {}))
+
+
+class Statement:
+    """One policy statement and where it came from."""
+
+    def __init__(self, resource: str, resource_type: str, kind: str, body: dict):
+        self.resource, self.resource_type, self.kind, self.body = resource, resource_type, kind, body
+
+    @property
+    def where(self) -> str:
+        return f"{self.resource} ({self.kind}) Sid={self.body.get('Sid', '-')}"
+
+    @property
+    def effect(self) -> str:
+        return self.body.get("Effect", "")
+
+    @property
+    def actions(self) -> list:
+        return as_list(self.body.get("Action", []))
+
+    @property
+    def resources(self) -> list:
+        return as_list(self.body.get("Resource", []))
+
+    @property
+    def principals(self) -> list[tuple[str, Any]]:
+        principal = self.body.get("Principal")
+        if principal is None:
+            return []
+        if principal == "*":
+            return [("*", "*")]
+        return [(kind, value) for kind, values in principal.items() for value in as_list(values)]
+
+    @property
+    def services(self) -> set:
+        return {value for kind, value in self.principals if kind == "Service"}
+
+    def condition(self, operator: str, key: str) -> Any:
+        return self.body.get("Condition", {}).get(operator, {}).get(key)
+
+
+def _documents(res: dict) -> Iterator[tuple[str, Any]]:
+    """(kind, policy document) pairs of one resource."""
+    props = res.get("Properties", {})
+    type_ = res.get("Type")
+    if type_ == "AWS::IAM::Role":
+        yield "trust", props.get("AssumeRolePolicyDocument")
+        for policy in as_list(props.get("Policies", [])):
+            yield "identity", policy.get("PolicyDocument")
+    elif type_ in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        yield "identity", props.get("PolicyDocument")
+    elif type_ in (
+        "AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::TopicInlinePolicy",
+        "AWS::SQS::QueuePolicy", "AWS::SQS::QueueInlinePolicy", "AWS::Logs::ResourcePolicy",
+    ):
+        yield "resource", props.get("PolicyDocument")
+    elif type_ == "AWS::KMS::Key":
+        yield "key", props.get("KeyPolicy")
+    elif type_ == "AWS::Logs::LogGroup" and "ResourcePolicyDocument" in props:
+        yield "resource", props["ResourcePolicyDocument"]
+    elif type_ == "AWS::Serverless::Function":
+        for policy in as_list(props.get("Policies", [])):
+            if isinstance(policy, dict) and "Statement" in policy:
+                yield "identity", policy
+
+
+def statements(template: dict) -> list[Statement]:
+    found = []
+    for name, res in resources(template).items():
+        for kind, document in _documents(res):
+            for doc in branches(document):
+                for body in as_list(doc.get("Statement", [])):
+                    found.append(Statement(name, res.get("Type"), kind, body))
+    return found
+
+
+def role_of_function(template: dict, function: str) -> str:
+    role = function_properties(template, function).get("Role")
+    assert isinstance(role, dict) and "Fn::GetAtt" in role, f"{function} must use a role from this template"
+    return role["Fn::GetAtt"][0]
+
+
+def identity_statements(template: dict, function: str) -> list[Statement]:
+    """Everything the function's code is allowed to do."""
+    role = role_of_function(template, function)
+    attached = {
+        name
+        for name, res in resources(template, "AWS::IAM::Policy").items()
+        if {"Ref": role} in as_list(res["Properties"].get("Roles", []))
+    }
+    return [
+        s for s in statements(template)
+        if s.kind == "identity" and (s.resource in (role, function) or s.resource in attached)
+    ]
+
+
+def sub_text(value: Any) -> str | None:
+    """The template string of a Fn::Sub (either form), or a plain string."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        sub = value["Fn::Sub"]
+        return sub if isinstance(sub, str) else sub[0]
+    return None
+
+
+def is_tls_only_deny(statement: Statement) -> bool:
+    return (
+        statement.effect == "Deny"
+        and statement.body.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Checkers: each returns the list of violations (empty = rule holds)
+# ------------------------------------------------------------------------------------------
+def wildcard_action_violations(template: dict) -> list[str]:
+    """No `*`, `service:*` or `service:Prefix*` actions. Exceptions: the KMS key-admin
+    statement for the account root, and TLS-only Deny statements (a Deny only removes
+    permissions, and "deny everything over plain HTTP" must cover every action)."""
+    violations = []
+    for s in statements(template):
+        if "NotAction" in s.body:
+            violations.append(f"{s.where}: NotAction")
+        wild = [a for a in s.actions if not isinstance(a, str) or "*" in a]
+        if not wild:
+            continue
+        if (
+            s.resource_type == "AWS::KMS::Key"
+            and s.body.get("Sid") == KMS_ADMIN_SID
+            and s.principals == [("AWS", {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"})]
+        ):
+            continue
+        if is_tls_only_deny(s):
+            continue
+        violations.append(f"{s.where}: wildcard action(s) {wild}")
+    return violations
+
+
+def wildcard_resource_violations(template: dict) -> list[str]:
+    """No `Resource: "*"` (nor NotResource) outside KMS key policies, where "*" means the key."""
+    violations = []
+    for s in statements(template):
+        if "NotResource" in s.body:
+            violations.append(f"{s.where}: NotResource")
+        if "*" in s.resources and s.resource_type != "AWS::KMS::Key":
+            violations.append(f"{s.where}: Resource '*'")
+        if s.kind == "identity" and s.effect == "Allow" and not s.resources:
+            violations.append(f"{s.where}: no Resource")
+    return violations
+
+
+def bedrock_condition_violations(template: dict) -> list[str]:
+    """Every grant to bedrock.amazonaws.com carries aws:SourceAccount and aws:SourceArn
+    (confused-deputy protection), and the three places that need one have one."""
+    violations = []
+    seen = set()
+    for s in statements(template):
+        if "bedrock.amazonaws.com" not in s.services:
+            continue
+        seen.add(s.resource_type)
+        if s.condition("StringEquals", "aws:SourceAccount") != ACCOUNT_ID:
+            violations.append(f"{s.where}: missing StringEquals aws:SourceAccount")
+        if s.condition("ArnLike", "aws:SourceArn") != BEDROCK_SOURCE_ARN:
+            violations.append(f"{s.where}: missing ArnLike aws:SourceArn")
+    for needed in ("AWS::S3::BucketPolicy", "AWS::IAM::Role", "AWS::KMS::Key"):
+        if needed not in seen:
+            violations.append(f"no bedrock.amazonaws.com statement in any {needed}")
+    return violations
+
+
+def service_principal_violations(template: dict) -> list[str]:
+    """Any other Allow to an AWS service (except Lambda's own trust) names the source account."""
+    violations = []
+    for s in statements(template):
+        services = s.services - {"lambda.amazonaws.com"}
+        if s.effect != "Allow" or not services:
+            continue
+        if s.condition("StringEquals", "aws:SourceAccount") != ACCOUNT_ID:
+            violations.append(f"{s.where}: {sorted(services)} without aws:SourceAccount")
+    return violations
+
+
+def s3_read_violations(template: dict) -> list[str]:
+    """The S3 function may only s3:GetObject under the log prefix; the CW function has no S3."""
+    violations = []
+    s3 = [s for s in identity_statements(template, "S3AlertsFunction")
+          if any(str(a).lower().startswith("s3:") for a in s.actions)]
+    if not s3:
+        violations.append("S3AlertsFunction has no s3:GetObject grant")
+    for s in s3:
+        if s.effect != "Allow":
+            continue
+        if s.actions != ["s3:GetObject"]:
+            violations.append(f"{s.where}: S3 actions {s.actions}, want only s3:GetObject")
+        for resource in s.resources:
+            text = sub_text(resource) or ""
+            if not re.fullmatch(r"arn:\$\{AWS::Partition\}:s3:::\$\{[A-Za-z]+\}/\$\{LogKeyPrefix\}\*", text):
+                violations.append(f"{s.where}: S3 resource {resource!r} is not <bucket>/<LogKeyPrefix>*")
+    for s in identity_statements(template, "CwLogsAlertsFunction"):
+        if any(str(a).lower().startswith("s3:") for a in s.actions):
+            violations.append(f"{s.where}: CwLogsAlertsFunction has S3 access")
+    for name in FUNCTIONS:
+        for policy in as_list(function_properties(template, name).get("Policies", [])):
+            if not (isinstance(policy, dict) and "Statement" in policy):
+                violations.append(f"{name}: managed policy or SAM policy template {policy!r}")
+    return violations
+
+
+def sns_publish_violations(template: dict) -> list[str]:
+    """sns:Publish is granted on the alert topic only, and both functions have it."""
+    violations = []
+    for s in statements(template):
+        if s.effect == "Allow" and any(str(a).lower() == "sns:publish" for a in s.actions):
+            if s.resources != [{"Ref": "AlertTopic"}]:
+                violations.append(f"{s.where}: sns:Publish on {s.resources}")
+    for name in FUNCTIONS:
+        grants = [s for s in identity_statements(template, name)
+                  if s.effect == "Allow" and "sns:Publish" in s.actions]
+        if not grants:
+            violations.append(f"{name}: no sns:Publish on AlertTopic")
+        for s in grants:
+            if s.actions != ["sns:Publish"]:
+                violations.append(f"{s.where}: sns:Publish shares a statement with {s.actions}")
+    env = function_properties(template, next(iter(FUNCTIONS)))["Environment"]["Variables"]
+    if env.get("ALERT_TOPIC_ARN") != {"Ref": "AlertTopic"}:
+        violations.append("ALERT_TOPIC_ARN is not the alert topic")
+    return violations
+
+
+def topic_publisher_violations(template: dict) -> list[str]:
+    """The topic policy lets only the two function roles and CloudWatch alarms publish."""
+    violations = []
+    policies = [
+        name for name, res in resources(template, "AWS::SNS::TopicPolicy").items()
+        if {"Ref": "AlertTopic"} in as_list(res["Properties"].get("Topics", []))
+    ]
+    if len(policies) != 1:
+        return [f"want exactly one TopicPolicy on AlertTopic, found {policies}"]
+    roles = [{"Fn::GetAtt": [role_of_function(template, f), "Arn"]} for f in FUNCTIONS]
+    topic = [s for s in statements(template) if s.resource == policies[0]]
+    allowed: list = []
+    for s in (s for s in topic if s.effect == "Allow"):
+        if s.actions != ["sns:Publish"]:
+            violations.append(f"{s.where}: grants {s.actions}")
+        allowed.extend(s.principals)
+        if s.services and s.condition("StringEquals", "aws:SourceAccount") != ACCOUNT_ID:
+            violations.append(f"{s.where}: service principal without aws:SourceAccount")
+    expected = [("AWS", role) for role in roles] + [("Service", "cloudwatch.amazonaws.com")]
+    if sorted(map(repr, allowed)) != sorted(map(repr, expected)):
+        violations.append(f"topic publishers {allowed}, want {expected}")
+    fence = [
+        s for s in topic
+        if s.effect == "Deny" and "sns:Publish" in s.actions
+        and sorted(map(repr, as_list(s.condition("ArnNotEquals", "aws:PrincipalArn") or [])))
+        == sorted(map(repr, roles))
+    ]
+    if not fence:
+        violations.append("no Deny of sns:Publish for principals other than the function roles")
+    return violations
+
+
+def function_build_violations(template: dict) -> list[str]:
+    """provided.al2023 + arm64 + bootstrap, built by cargo-lambda from the right binary."""
+    violations = []
+    found = set(resources(template, "AWS::Serverless::Function")) | set(
+        resources(template, "AWS::Lambda::Function"))
+    if found != set(FUNCTIONS):
+        violations.append(f"functions {sorted(found)}, want {sorted(FUNCTIONS)}")
+    for name, binary in FUNCTIONS.items():
+        if name not in template["Resources"]:
+            continue
+        props = function_properties(template, name)
+        metadata = template["Resources"][name].get("Metadata", {})
+        checks = {
+            "Runtime": (props.get("Runtime"), "provided.al2023"),
+            "Architectures": (props.get("Architectures"), ["arm64"]),
+            "Handler": (props.get("Handler"), "bootstrap"),
+            "CodeUri": (props.get("CodeUri"), "."),
+            "BuildMethod": (metadata.get("BuildMethod"), "rust-cargolambda"),
+            "Binary": (metadata.get("BuildProperties", {}).get("Binary"), binary),
+        }
+        for field, (got, want) in checks.items():
+            if got != want:
+                violations.append(f"{name}: {field} is {got!r}, want {want!r}")
+    return violations
+
+
+def _function_log_groups(template: dict) -> tuple[set[str], set[str]]:
+    """(logical ids, names) of the functions' own log groups."""
+    ids, names = set(), set()
+    for name in FUNCTIONS:
+        target = function_properties(template, name).get("LoggingConfig", {}).get("LogGroup")
+        for variant in branches(target):
+            if isinstance(variant, dict) and "Ref" in variant:
+                ids.add(variant["Ref"])
+                res = template["Resources"].get(variant["Ref"], {})
+                names.add(sub_text(res.get("Properties", {}).get("LogGroupName")) or "")
+            elif variant is not None:
+                names.add(sub_text(variant) or "")
+    return ids, names - {""}
+
+
+def subscription_target_violations(template: dict) -> list[str]:
+    """No CloudWatch Logs subscription reads a log group the functions write to."""
+    violations = []
+    own_ids, own_names = _function_log_groups(template)
+    if len(own_ids) != len(FUNCTIONS):
+        violations.append(f"each function needs its own explicit log group, found {sorted(own_ids)}")
+    subscribed: list[tuple[str, Any]] = []
+    for name, res in resources(template, "AWS::Serverless::Function").items():
+        for event_id, event in res.get("Properties", {}).get("Events", {}).items():
+            if event.get("Type") == "CloudWatchLogs":
+                subscribed.append((f"{name}.{event_id}", event["Properties"].get("LogGroupName")))
+    for name, res in resources(template, "AWS::Logs::SubscriptionFilter").items():
+        subscribed.append((name, res["Properties"].get("LogGroupName")))
+    if len(subscribed) < 2:
+        violations.append(f"expected the invocation and knowledge-base subscriptions, found {subscribed}")
+    for where, log_group in subscribed:
+        for variant in branches(log_group):
+            ref = variant.get("Ref") if isinstance(variant, dict) else None
+            text = sub_text(variant) or ""
+            if ref in own_ids or text in own_names or text.startswith("/aws/lambda/"):
+                violations.append(f"{where}: subscribes to a function log group ({variant!r})")
+    return violations
+
+
+def on_failure_violations(template: dict) -> list[str]:
+    """Both functions send events they give up on to a destination they may write to."""
+    violations = []
+    for name in FUNCTIONS:
+        config = function_properties(template, name).get("EventInvokeConfig", {})
+        on_failure = config.get("DestinationConfig", {}).get("OnFailure", {})
+        destination = on_failure.get("Destination")
+        if on_failure.get("Type") != "SQS" or destination is None:
+            violations.append(f"{name}: no SQS OnFailure destination ({on_failure!r})")
+            continue
+        if not isinstance(config.get("MaximumRetryAttempts"), int):
+            violations.append(f"{name}: MaximumRetryAttempts not set")
+        queue = destination.get("Fn::GetAtt", [None])[0] if isinstance(destination, dict) else None
+        if template["Resources"].get(queue, {}).get("Type") != "AWS::SQS::Queue":
+            violations.append(f"{name}: OnFailure destination {destination!r} is not a queue in this template")
+        can_send = any(
+            s.effect == "Allow" and "sqs:SendMessage" in s.actions and destination in s.resources
+            for s in identity_statements(template, name)
+        )
+        if not can_send:
+            violations.append(f"{name}: role cannot sqs:SendMessage to {destination!r}")
+    return violations
+
+
+def partition_violations(text: str) -> list[str]:
+    """ARNs are built with ${AWS::Partition}, never a literal partition."""
+    return [
+        f"line {number}: {line.strip()}"
+        for number, line in enumerate(text.splitlines(), 1)
+        if re.search(r"arn:aws(-[a-z-]+)?:", line)
+    ]
+
+
+# ------------------------------------------------------------------------------------------
+# Tests on the real template
+# ------------------------------------------------------------------------------------------
+def test_loader_maps_every_short_tag():
+    doc = load_template(
+        """
+        a: !Ref X
+        b: !Sub "x-${Y}"
+        c: !GetAtt R.Arn
+        d: !If [C, 1, 2]
+        e: !Select [0, !Split [",", !Join [",", [p, q]]]]
+        f: !Equals [!Ref P, ""]
+        g: !Not [!Condition C]
+        h: !And [!Condition C, !Or [!Condition D, !Condition E]]
+        i: !FindInMap [M, K, V]
+        j: !Base64 text
+        k: !ImportValue exported
+        l: !GetAZs ""
+        m: !Cidr [10.0.0.0/16, 2, 8]
+        n: !GetAtt [R, Arn]
+        """
+    )
+    assert doc["a"] == {"Ref": "X"}
+    assert doc["b"] == {"Fn::Sub": "x-${Y}"}
+    assert doc["c"] == doc["n"] == {"Fn::GetAtt": ["R", "Arn"]}
+    assert doc["d"] == {"Fn::If": ["C", 1, 2]}
+    assert doc["e"] == {"Fn::Select": [0, {"Fn::Split": [",", {"Fn::Join": [",", ["p", "q"]]}]}]}
+    assert doc["f"] == {"Fn::Equals": [{"Ref": "P"}, ""]}
+    assert doc["g"] == {"Fn::Not": [{"Condition": "C"}]}
+    assert doc["h"] == {"Fn::And": [{"Condition": "C"}, {"Fn::Or": [{"Condition": "D"}, {"Condition": "E"}]}]}
+    assert doc["i"] == {"Fn::FindInMap": ["M", "K", "V"]}
+    assert doc["j"] == {"Fn::Base64": "text"}
+    assert doc["k"] == {"Fn::ImportValue": "exported"}
+    assert doc["l"] == {"Fn::GetAZs": ""}
+    assert doc["m"] == {"Fn::Cidr": ["10.0.0.0/16", 2, 8]}
+
+
+def test_statements_are_found_in_every_kind_of_policy():
+    where = {(s.resource, s.kind) for s in statements(TEMPLATE)}
+    for expected in [
+        ("LogBucketPolicy", "resource"),
+        ("AlertTopicPolicy", "resource"),
+        ("FailedEventsQueuePolicy", "resource"),
+        ("KnowledgeBaseLogGroup", "resource"),
+        ("KmsKey", "key"),
+        ("BedrockLoggingRole", "trust"),
+        ("BedrockLoggingRole", "identity"),
+        ("S3AlertsFunctionRole", "identity"),
+        ("CwLogsAlertsFunctionRole", "identity"),
+    ]:
+        assert expected in where
+
+
+def test_no_wildcard_actions():
+    assert wildcard_action_violations(TEMPLATE) == []
+
+
+def test_no_wildcard_resources():
+    assert wildcard_resource_violations(TEMPLATE) == []
+
+
+def test_bedrock_grants_carry_source_account_and_source_arn():
+    assert bedrock_condition_violations(TEMPLATE) == []
+
+
+def test_other_service_grants_name_the_source_account():
+    assert service_principal_violations(TEMPLATE) == []
+
+
+def test_s3_function_reads_only_under_the_log_prefix():
+    assert s3_read_violations(TEMPLATE) == []
+
+
+def test_sns_publish_only_on_the_alert_topic():
+    assert sns_publish_violations(TEMPLATE) == []
+
+
+def test_topic_policy_allows_only_function_roles_and_cloudwatch():
+    assert topic_publisher_violations(TEMPLATE) == []
+
+
+def test_functions_are_rust_on_al2023_arm64():
+    assert function_build_violations(TEMPLATE) == []
+
+
+def test_subscriptions_never_read_the_functions_own_log_groups():
+    assert subscription_target_violations(TEMPLATE) == []
+
+
+def test_functions_have_an_on_failure_destination():
+    assert on_failure_violations(TEMPLATE) == []
+
+
+def test_arns_use_the_partition_pseudo_parameter():
+    assert partition_violations(TEMPLATE_TEXT) == []
+
+
+# ------------------------------------------------------------------------------------------
+# Each checker must be able to fail: plant one violation in a copy of the template
+# ------------------------------------------------------------------------------------------
+def _statement(template: dict, resource: str, sid: str) -> dict:
+    for s in statements(template):
+        if s.resource == resource and s.body.get("Sid") == sid:
+            return s.body
+    raise KeyError(f"{resource} {sid}")
+
+
+def _set(resource: str, sid: str, key: str, value: Any) -> Callable[[dict], None]:
+    return lambda t: _statement(t, resource, sid).__setitem__(key, value)
+
+
+def _drop_condition(resource: str, sid: str, operator: str) -> Callable[[dict], None]:
+    return lambda t: _statement(t, resource, sid)["Condition"].pop(operator)
+
+
+def _function(name: str) -> Callable[[dict], dict]:
+    return lambda t: t["Resources"][name]
+
+
+def _swap_binaries(t: dict) -> None:
+    a, b = (t["Resources"][n]["Metadata"]["BuildProperties"] for n in FUNCTIONS)
+    a["Binary"], b["Binary"] = b["Binary"], a["Binary"]
+
+
+def _kb_subscription(t: dict) -> dict:
+    return t["Resources"]["CwLogsAlertsFunction"]["Properties"]["Events"]["KnowledgeBaseLogs"]["Properties"]
+
+
+PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] = [
+    ("s3:* on the S3 role", wildcard_action_violations,
+     _set("S3AlertsFunctionRole", "ReadInvocationLogs", "Action", ["s3:GetObject", "s3:*"])),
+    ("Action * in a key policy statement", wildcard_action_violations,
+     _set("KmsKey", "AllowCloudWatchAlarms", "Action", "*")),
+    ("prefix wildcard action", wildcard_action_violations,
+     _set("BedrockLoggingRole", "WriteInvocationLogStream", "Action", "logs:Put*")),
+    ("wildcard action in a non-TLS Deny", wildcard_action_violations,
+     _set("AlertTopicPolicy", "DenyOtherPublishers", "Action", "sns:*")),
+    ("Resource * on PublishAlerts", wildcard_resource_violations,
+     _set("CwLogsAlertsFunctionRole", "PublishAlerts", "Resource", "*")),
+    ("NotResource in the bucket policy", wildcard_resource_violations,
+     _set("LogBucketPolicy", "AllowBedrockLogDelivery", "NotResource", "arn:x")),
+    ("trust without SourceArn", bedrock_condition_violations,
+     _drop_condition("BedrockLoggingRole", "BedrockInvocationLogging", "ArnLike")),
+    ("KMS bedrock grant without SourceAccount", bedrock_condition_violations,
+     _drop_condition("KmsKey", "AllowBedrockLogDelivery", "StringEquals")),
+    ("bucket policy without SourceArn", bedrock_condition_violations,
+     _drop_condition("LogBucketPolicy", "AllowBedrockLogDelivery", "ArnLike")),
+    ("log delivery grant without SourceAccount", service_principal_violations,
+     _drop_condition("KnowledgeBaseLogGroup", "AllowVendedLogDelivery", "StringEquals")),
+    ("GetObject on the whole bucket", s3_read_violations,
+     _set("S3AlertsFunctionRole", "ReadInvocationLogs", "Resource",
+          {"Fn::Sub": "arn:${AWS::Partition}:s3:::${LogBucket}/*"})),
+    ("ListBucket added", s3_read_violations,
+     _set("S3AlertsFunctionRole", "ReadInvocationLogs", "Action", ["s3:GetObject", "s3:ListBucket"])),
+    ("S3 access for the CW function", s3_read_violations,
+     _set("CwLogsAlertsFunctionRole", "PublishAlerts", "Action", ["sns:Publish", "s3:GetObject"])),
+    ("SAM policy template on a function", s3_read_violations,
+     lambda t: _function("S3AlertsFunction")(t)["Properties"].__setitem__(
+         "Policies", [{"S3ReadPolicy": {"BucketName": "b"}}])),
+    ("sns:Publish on another topic", sns_publish_violations,
+     _set("S3AlertsFunctionRole", "PublishAlerts", "Resource", {"Ref": "OtherTopic"})),
+    ("no sns:Publish for the CW function", sns_publish_violations,
+     _set("CwLogsAlertsFunctionRole", "PublishAlerts", "Action", "sns:GetTopicAttributes")),
+    ("account root may publish", topic_publisher_violations,
+     _set("AlertTopicPolicy", "AllowAlertFunctions", "Principal",
+          {"AWS": [{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}]})),
+    ("topic policy without the deny fence", topic_publisher_violations,
+     _set("AlertTopicPolicy", "DenyOtherPublishers", "Effect", "Allow")),
+    ("provided.al2 runtime", function_build_violations,
+     lambda t: t["Globals"]["Function"].__setitem__("Runtime", "provided.al2")),
+    ("binaries swapped", function_build_violations, _swap_binaries),
+    ("x86_64 added to one function", function_build_violations,
+     lambda t: _function("CwLogsAlertsFunction")(t)["Properties"].__setitem__("Architectures", ["x86_64"])),
+    ("subscription on the CW function's own log group", subscription_target_violations,
+     lambda t: _kb_subscription(t).__setitem__("LogGroupName", {"Ref": "CwLogsAlertsLogGroup"})),
+    ("subscription on a /aws/lambda group by name", subscription_target_violations,
+     lambda t: _kb_subscription(t).__setitem__(
+         "LogGroupName", {"Fn::If": ["C", {"Ref": "KnowledgeBaseLogGroup"}, "/aws/lambda/other"]})),
+    ("no OnFailure destination", on_failure_violations,
+     lambda t: t["Globals"]["Function"].pop("EventInvokeConfig")),
+    ("role cannot send to the queue", on_failure_violations,
+     _set("S3AlertsFunctionRole", "SendFailedEvents", "Action", "sqs:GetQueueUrl")),
+]
+
+
+@pytest.mark.parametrize(("checker", "plant"), [(c, p) for _, c, p in PLANTED],
+                         ids=[name for name, _, _ in PLANTED])
+def test_checker_catches_planted_violation(checker, plant):
+    template = copy.deepcopy(TEMPLATE)
+    plant(template)
+    assert checker(template) != []
+
+
+def test_partition_checker_catches_a_literal_partition():
+    assert partition_violations(TEMPLATE_TEXT.replace("arn:${AWS::Partition}:s3", "arn:aws:s3", 1)) != []
