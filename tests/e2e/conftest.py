@@ -7,7 +7,8 @@ Lambda service starts ``bootstrap``. Which binaries run is chosen by environment
 
 * ``E2E_FUNCTIONS=debug`` (default): ``target/debug/bedrock-{s3,cwlogs}-alerts``.
 * ``E2E_FUNCTIONS=sam``: the arm64 ``bootstrap`` files ``sam build`` wrote to ``.aws-sam/build``,
-  run through ``qemu-aarch64-static`` when the host is not arm64.
+  run through ``qemu-aarch64-static`` (with the arm64 glibc of Debian's ``libc6-arm64-cross``)
+  when the host is not arm64.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ EVENTS = ROOT / "events"
 SAMPLE_BUCKET = "bedrock-alerts-logs-111122223333"
 REGION = "us-east-1"
 RUNTIME_PREFIX = "/2018-06-01/runtime"
+ARM64_SYSROOT = "/usr/aarch64-linux-gnu"
 
 
 def free_port() -> int:
@@ -181,7 +183,7 @@ def _binary(name: str, logical_id: str) -> list[str]:
     machine = path.read_bytes()[18:20]
     is_arm64 = machine == b"\xb7\x00"
     if is_arm64 and platform.machine() not in ("aarch64", "arm64"):
-        return ["qemu-aarch64-static", str(path)]
+        return ["qemu-aarch64-static", "-L", ARM64_SYSROOT, str(path)]
     return [str(path)]
 
 
@@ -261,7 +263,16 @@ class LambdaRuntime:
         request_id = str(uuid.uuid4())
         deadline = int(time.time() * 1000) + timeout_ms
         self.events.put((request_id, json.dumps(event).encode(), deadline))
-        got_id, kind, payload = self.results.get(timeout=timeout_ms / 1000 + 60)
+        give_up = time.monotonic() + timeout_ms / 1000 + 60
+        while True:
+            try:
+                got_id, kind, payload = self.results.get(timeout=0.2)
+                break
+            except queue.Empty:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"the function exited ({self.process.returncode}):\n{self.logs()}") from None
+                if time.monotonic() > give_up:
+                    raise TimeoutError(f"no response from the function:\n{self.logs()}") from None
         assert got_id == request_id
         return kind, payload
 
