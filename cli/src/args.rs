@@ -64,6 +64,18 @@ pub struct ScanArgs {
     #[arg(long)]
     pub guardrail_as_warn: bool,
 
+    /// Keep only findings with this status (repeatable).
+    #[arg(long = "include-status", value_name = "STATUS")]
+    pub include_statuses: Vec<String>,
+
+    /// Drop findings with this status (repeatable).
+    #[arg(long = "exclude-status", value_name = "STATUS")]
+    pub exclude_statuses: Vec<String>,
+
+    /// Give findings of a status another severity, e.g. RESOURCE_IGNORED=ERROR (repeatable).
+    #[arg(long = "severity-override", value_name = "STATUS=SEVERITY", value_parser = parse_override)]
+    pub severity_overrides: Vec<(String, Severity)>,
+
     /// Stop reading an input after this many decoded bytes (gzip bombs).
     #[arg(long, default_value_t = bedrock_alerts::decode::DEFAULT_MAX_DECODED_BYTES)]
     pub max_decoded_bytes: u64,
@@ -87,6 +99,10 @@ pub struct ScanArgs {
     /// Never draw a progress bar (it is drawn only when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
+}
+
+fn parse_override(text: &str) -> Result<(String, Severity), String> {
+    bedrock_alerts::Policy::parse_override(text).map_err(|e| e.to_string())
 }
 
 fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
@@ -143,5 +159,23 @@ mod tests {
         assert_eq!(args.format, OutputFormat::Json);
         assert_eq!(args.min_severity, MinSeverity::Error);
         assert_eq!(args.inputs, vec!["a", "b"]);
+        let cli = Cli::try_parse_from([
+            "bedrock-alerts",
+            "scan",
+            "--severity-override",
+            "X=warn",
+            "--exclude-status",
+            "Y",
+        ])
+        .unwrap();
+        let Command::Scan(args) = cli.command;
+        assert_eq!(
+            args.severity_overrides,
+            vec![("X".to_owned(), Severity::Warn)]
+        );
+        assert_eq!(args.exclude_statuses, vec!["Y"]);
+        assert!(
+            Cli::try_parse_from(["bedrock-alerts", "scan", "--severity-override", "X"]).is_err()
+        );
     }
 }

@@ -60,6 +60,9 @@ pub async fn run(args: ScanArgs) -> ExitCode {
     let engine = Engine::new(
         Policy {
             guardrail_as_warn: args.guardrail_as_warn,
+            include_statuses: args.include_statuses.clone(),
+            exclude_statuses: args.exclude_statuses.clone(),
+            severity_overrides: args.severity_overrides.clone(),
         },
         Limits {
             max_decoded_bytes: args.max_decoded_bytes,

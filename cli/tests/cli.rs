@@ -1,5 +1,5 @@
 //! Runs the built `bedrock-alerts` binary and checks its output and exit codes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use serde_json::Value;
 use std::io::Write;
@@ -131,6 +131,54 @@ fn min_severity_leaves_out_warnings() {
     let findings = json_lines(&output);
     assert_eq!(findings.len(), 2);
     assert!(findings.iter().all(|f| f["severity"] == "ERROR"));
+}
+
+#[test]
+fn status_filters_and_severity_overrides() {
+    let kb = events("objects/kb-application-logs.json.gz");
+    let output = run(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--exclude-status",
+            "RESOURCE_IGNORED",
+            "--severity-override",
+            "COMPLETE=ERROR",
+            &kb,
+        ],
+        None,
+    );
+    let findings = json_lines(&output);
+    let got: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["status"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("EMBEDDING_FAILED", "ERROR"),
+            ("INDEXING_FAILED", "ERROR"),
+            ("COMPLETE", "ERROR")
+        ]
+    );
+    let only = run(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--include-status",
+            "INDEXING_FAILED",
+            &kb,
+        ],
+        None,
+    );
+    assert_eq!(json_lines(&only).len(), 1);
 }
 
 #[test]

@@ -156,19 +156,20 @@ fn hex_sha256(bytes: &[u8]) -> String {
         })
 }
 
-/// The identity of one finding within its group, for the message id.
+/// The identity of one finding within its group, for the message id. It names the log
+/// record, not where it was read, so the same record read from S3 or from CloudWatch Logs
+/// has the same identity: the request id of an invocation, the document and time of a
+/// knowledge-base event; only findings about the reading itself use their origin.
 fn member_identity(finding: &Finding) -> String {
-    [
-        &finding.request_id,
-        &finding.document_uri,
-        &finding.timestamp,
-    ]
-    .into_iter()
-    .flatten()
-    .cloned()
-    .chain(std::iter::once(finding.origin.to_string()).filter(|_| finding.request_id.is_none()))
-    .collect::<Vec<_>>()
-    .join("|")
+    if let Some(request) = &finding.request_id {
+        return format!("request:{request}");
+    }
+    if finding.document_uri.is_some() || finding.timestamp.is_some() {
+        let document = finding.document_uri.as_deref().unwrap_or_default();
+        let time = finding.timestamp.as_deref().unwrap_or_default();
+        return format!("event:{document}|{time}");
+    }
+    format!("origin:{}", finding.origin)
 }
 
 fn message_id(group_digest: &str, members: &[&Finding]) -> String {
@@ -634,6 +635,27 @@ mod tests {
         assert_eq!(
             build_alerts(&a, &options)[0].group_id,
             build_alerts(&c, &options)[0].group_id
+        );
+    }
+
+    #[test]
+    fn ids_do_not_depend_on_where_a_record_was_read() {
+        let mut from_s3 = kb_failure("s3://docs/a.pdf");
+        from_s3.origin = Origin {
+            input: "s3://logs/kb.json.gz".into(),
+            line: Some(3),
+            event_id: None,
+        };
+        let mut from_logs = from_s3.clone();
+        from_logs.origin = Origin {
+            input: "lambda-event:1".into(),
+            line: Some(1),
+            event_id: Some("123".into()),
+        };
+        let options = AlertOptions::default();
+        assert_eq!(
+            build_alerts(&[from_s3], &options)[0].id,
+            build_alerts(&[from_logs], &options)[0].id
         );
     }
 

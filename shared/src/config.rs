@@ -14,8 +14,10 @@ pub struct Config {
     pub topic_arn: String,
     /// `MIN_SEVERITY` (`WARN`|`ERROR`, default `WARN`): findings below it are not sent.
     pub min_severity: Severity,
-    /// `GUARDRAIL_AS_WARN` (bool, default false), `MAX_DECODED_BYTES` (default 4 GiB).
+    /// `GUARDRAIL_AS_WARN` (bool, default false); `INCLUDE_STATUSES`, `EXCLUDE_STATUSES`
+    /// (comma-separated); `SEVERITY_OVERRIDES` (`STATUS=WARN|ERROR`, comma-separated).
     pub engine_policy: Policy,
+    /// `MAX_DECODED_BYTES` (default 4 GiB).
     pub limits: Limits,
     /// `INCLUDE_KEY_PREFIXES`, `EXCLUDE_KEY_PREFIXES`, `INCLUDE_KEY_SUFFIXES`,
     /// `EXCLUDE_KEY_SUFFIXES`: comma-separated.
@@ -29,6 +31,8 @@ pub struct Config {
     /// `DEADLINE_MARGIN_MS` (default 5000): stop starting new objects this close to the
     /// Lambda deadline, leaving time to publish.
     pub deadline_margin_ms: u64,
+    /// `METRICS_NAMESPACE` (default `BedrockAlerts`): CloudWatch namespace of the EMF metrics.
+    pub metrics_namespace: String,
 }
 
 /// A configuration value that is missing or not valid.
@@ -77,12 +81,26 @@ impl Config {
                 })
                 .unwrap_or_default()
         };
+        let severity_overrides = list("SEVERITY_OVERRIDES")
+            .iter()
+            .map(|pair| Policy::parse_override(pair))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| {
+                invalid(
+                    "SEVERITY_OVERRIDES",
+                    &e.0,
+                    "STATUS=WARN or STATUS=ERROR pairs",
+                )
+            })?;
         let defaults = AlertOptions::default();
         Ok(Config {
             topic_arn,
             min_severity,
             engine_policy: Policy {
                 guardrail_as_warn: flag(&get, "GUARDRAIL_AS_WARN")?,
+                include_statuses: list("INCLUDE_STATUSES"),
+                exclude_statuses: list("EXCLUDE_STATUSES"),
+                severity_overrides,
             },
             limits: Limits {
                 max_decoded_bytes: number(
@@ -110,6 +128,8 @@ impl Config {
             publish_max_attempts: number(&get, "PUBLISH_MAX_ATTEMPTS", 4)? as u32,
             s3_force_path_style: flag(&get, "S3_FORCE_PATH_STYLE")?,
             deadline_margin_ms: number(&get, "DEADLINE_MARGIN_MS", 5000)?,
+            metrics_namespace: get("METRICS_NAMESPACE")
+                .unwrap_or_else(|| "BedrockAlerts".to_owned()),
         })
     }
 
@@ -202,8 +222,26 @@ mod tests {
             ("EXCLUDE_KEY_SUFFIXES", ".tmp"),
             ("MAX_ALERTS_PER_INVOCATION", "5"),
             ("S3_FORCE_PATH_STYLE", "1"),
+            ("EXCLUDE_STATUSES", "RESOURCE_IGNORED"),
+            (
+                "SEVERITY_OVERRIDES",
+                "COMPLETE=ERROR, ThrottlingException=WARN",
+            ),
+            ("METRICS_NAMESPACE", "Team/Bedrock"),
         ])
         .unwrap();
+        assert_eq!(
+            config.engine_policy.exclude_statuses,
+            vec!["RESOURCE_IGNORED"]
+        );
+        assert_eq!(
+            config.engine_policy.severity_overrides,
+            vec![
+                ("COMPLETE".to_owned(), Severity::Error),
+                ("ThrottlingException".to_owned(), Severity::Warn)
+            ]
+        );
+        assert_eq!(config.metrics_namespace, "Team/Bedrock");
         assert!(config.is_fifo());
         assert_eq!(config.min_severity, Severity::Error);
         assert!(config.engine_policy.guardrail_as_warn);
@@ -221,6 +259,7 @@ mod tests {
             ("GUARDRAIL_AS_WARN", "maybe"),
             ("MAX_DECODED_BYTES", "-1"),
             ("ITEMS_PER_ALERT", "0"),
+            ("SEVERITY_OVERRIDES", "COMPLETE"),
         ] {
             let error = config(&[("ALERT_TOPIC_ARN", TOPIC), (name, value)]).unwrap_err();
             assert!(error.to_string().contains(name), "{error}");

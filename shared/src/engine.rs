@@ -12,8 +12,12 @@ use crate::invocation;
 use crate::knowledge_base;
 use crate::policy::Policy;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::ops::AddAssign;
+
+/// Distinct keys kept per breakdown in [`Counts`]; the rest are added up under `other`.
+const MAX_BREAKDOWN_KEYS: usize = 100;
 
 /// Limits that keep hostile input from using unbounded resources.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,10 +49,14 @@ pub struct Counts {
     pub unreadable_inputs: u64,
     pub errors: u64,
     pub warnings: u64,
+    /// Findings by `source/status`.
+    pub by_status: BTreeMap<String, u64>,
+    /// ERROR findings on model invocations, by model id.
+    pub model_errors: BTreeMap<String, u64>,
 }
 
 impl Counts {
-    /// Counts a finding by severity (and unreadable inputs).
+    /// Counts a finding by severity, status and model (and unreadable inputs).
     pub fn record(&mut self, finding: &Finding) {
         match finding.severity {
             Severity::Error => self.errors += 1,
@@ -57,7 +65,33 @@ impl Counts {
         if finding.status == crate::finding::UNREADABLE_INPUT {
             self.unreadable_inputs += 1;
         }
+        let status = format!("{}/{}", finding.source.as_str(), finding.status);
+        bump(&mut self.by_status, status, 1);
+        if finding.source == crate::finding::Source::ModelInvocation
+            && finding.severity == Severity::Error
+        {
+            let model = finding
+                .model_id
+                .clone()
+                .unwrap_or_else(|| "unknown".to_owned());
+            bump(&mut self.model_errors, model, 1);
+        }
     }
+
+    /// ERROR findings on model invocations, all models together.
+    pub fn invocation_errors(&self) -> u64 {
+        self.model_errors.values().sum()
+    }
+}
+
+/// Adds to a breakdown, folding keys past [`MAX_BREAKDOWN_KEYS`] into `other`.
+fn bump(map: &mut BTreeMap<String, u64>, key: String, by: u64) {
+    let key = if map.len() >= MAX_BREAKDOWN_KEYS && !map.contains_key(&key) {
+        "other".to_owned()
+    } else {
+        key
+    };
+    *map.entry(key).or_default() += by;
 }
 
 impl AddAssign<&Counts> for Counts {
@@ -74,6 +108,12 @@ impl AddAssign<&Counts> for Counts {
         self.unreadable_inputs += other.unreadable_inputs;
         self.errors += other.errors;
         self.warnings += other.warnings;
+        for (key, count) in &other.by_status {
+            bump(&mut self.by_status, key.clone(), *count);
+        }
+        for (key, count) in &other.model_errors {
+            bump(&mut self.model_errors, key.clone(), *count);
+        }
     }
 }
 
@@ -259,7 +299,7 @@ impl<'e, 's> Scan<'e, 's> {
     }
 
     fn emit(&mut self, finding: Option<Finding>, context: &Context) {
-        let Some(mut finding) = finding else {
+        let Some(mut finding) = finding.and_then(|f| self.engine.policy.apply(f)) else {
             return;
         };
         finding.origin = Origin {

@@ -145,6 +145,7 @@ mod tests {
     fn guardrail_interventions_are_warnings_when_asked_for() {
         let policy = Policy {
             guardrail_as_warn: true,
+            ..Policy::default()
         };
         for text in [GUARDED_CONVERSE, GUARDED_STREAM] {
             let finding = classify_text(text, &policy).unwrap();

@@ -9,6 +9,7 @@ use crate::aws::{s3_client, sdk_config, sns_client};
 use crate::collect::{Collector, DEFAULT_MAX_KEPT};
 use crate::config::{Config, ConfigError};
 use crate::engine::{Counts, Engine};
+use crate::metrics::{emf_lines, MetricContext};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 use serde::Serialize;
 use serde_json::Value;
@@ -35,6 +36,8 @@ where
 /// Built once per execution environment and lent to every invocation.
 pub struct Services {
     pub config: Config,
+    /// `AWS_LAMBDA_FUNCTION_NAME`, the metrics' `FunctionName` dimension.
+    pub function_name: String,
     pub engine: Engine,
     pub s3: aws_sdk_s3::Client,
     pub publisher: Publisher,
@@ -46,6 +49,7 @@ impl Services {
         let config = Config::from_env()?;
         let sdk = sdk_config().await;
         Ok(Services {
+            function_name: std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_default(),
             engine: config.engine(),
             s3: s3_client(&sdk, config.s3_force_path_style),
             publisher: Publisher::new(
@@ -62,10 +66,24 @@ impl Services {
         Collector::new(self.config.min_severity, DEFAULT_MAX_KEPT)
     }
 
-    /// Groups the collected findings into alerts and publishes them all, or fails.
-    pub async fn deliver(&self, collector: &Collector) -> Result<usize, PublishError> {
+    /// Groups the collected findings into alerts and publishes them all, or fails; then
+    /// logs the invocation's summary line and metrics either way.
+    pub async fn deliver(
+        &self,
+        counts: &Counts,
+        collector: &Collector,
+    ) -> Result<usize, FunctionError> {
         let alerts = build_alerts(&collector.findings, &self.config.alerts);
-        self.publisher.publish(&alerts).await
+        match self.publisher.publish(&alerts).await {
+            Ok(sent) => {
+                log_summary(self, counts, collector, sent, "ok");
+                Ok(sent)
+            }
+            Err(error) => {
+                log_summary(self, counts, collector, 0, "publish failed");
+                Err(error.into())
+            }
+        }
     }
 
     /// True while there is time to start on another object and still publish.
@@ -103,8 +121,23 @@ impl From<FunctionError> for Diagnostic {
     }
 }
 
-/// The one summary line per invocation: counts only, never record contents.
-pub fn log_summary(counts: &Counts, kept: &Collector, alerts_sent: usize, outcome: &str) {
+/// The one summary line per invocation (counts only, never record contents), and the same
+/// counts as CloudWatch EMF metrics on stdout.
+fn log_summary(
+    services: &Services,
+    counts: &Counts,
+    kept: &Collector,
+    alerts_sent: usize,
+    outcome: &str,
+) {
+    let context = MetricContext {
+        namespace: services.config.metrics_namespace.clone(),
+        function_name: services.function_name.clone(),
+        timestamp_ms: chrono::Utc::now().timestamp_millis(),
+    };
+    for line in emf_lines(&context, counts, alerts_sent) {
+        println!("{line}");
+    }
     tracing::info!(
         outcome,
         inputs = counts.inputs,

@@ -22,6 +22,7 @@ pub mod invocation;
 pub mod knowledge_base;
 #[cfg(feature = "lambda")]
 pub mod lambda;
+pub mod metrics;
 pub mod policy;
 pub mod render;
 pub mod s3_event;

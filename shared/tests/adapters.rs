@@ -1,6 +1,6 @@
 //! Fault injection into the AWS adapters with aws-smithy-mocks: partial PublishBatch
 //! failures, throttling, missing and failing objects.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use aws_sdk_s3::operation::get_object::{GetObjectError, GetObjectOutput};
 use aws_sdk_s3::primitives::ByteStream;

@@ -1,6 +1,6 @@
 //! The engine over the bundled samples in `events/`: every shape, every rule, and the
 //! decoded twins agreeing with their encoded forms.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use bedrock_alerts::alert::{build_alerts, AlertOptions};
 use bedrock_alerts::{Engine, Finding, Limits, Policy, Severity, Source};
@@ -80,6 +80,7 @@ fn guardrail_record_is_a_warning_only_when_asked() {
     let engine = Engine::new(
         Policy {
             guardrail_as_warn: true,
+            ..Policy::default()
         },
         Limits::default(),
     );
@@ -233,6 +234,7 @@ fn no_prompt_or_output_text_reaches_findings_or_alerts() {
     let engine = Engine::new(
         Policy {
             guardrail_as_warn: true,
+            ..Policy::default()
         },
         Limits::default(),
     );

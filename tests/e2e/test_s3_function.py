@@ -238,3 +238,15 @@ def test_logs_carry_a_summary_and_no_prompts(aws, setup):
     assert fields["errors"] == 2
     assert fields["alerts_sent"] == 2
     assert "CANARY" not in logs
+
+
+def test_metrics_are_written_in_embedded_metric_format(aws, setup):
+    bucket, _, _, function = setup
+    function.invoke(load_event("s3-object-created.json", bucket))
+    documents = [json.loads(line) for line in function.logs().splitlines() if '"_aws"' in line]
+    totals = next(d for d in documents if "InvocationRecords" in d)
+    assert totals["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["FunctionName"]]
+    assert totals["FunctionName"] == "e2e"
+    assert (totals["InvocationRecords"], totals["InvocationErrors"], totals["AlertsSent"]) == (8, 2, 2)
+    models = {d["ModelId"]: d["ModelErrors"] for d in documents if "ModelId" in d}
+    assert sum(models.values()) == 2 and len(models) == 2

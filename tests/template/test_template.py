@@ -476,6 +476,34 @@ def on_failure_violations(template: dict) -> list[str]:
     return violations
 
 
+def _alarm_namespaces(alarm: dict) -> list:
+    props = alarm["Properties"]
+    if "Namespace" in props:
+        return [props["Namespace"]]
+    return [m["MetricStat"]["Metric"]["Namespace"] for m in props.get("Metrics", []) if "MetricStat" in m]
+
+
+def alarm_violations(template: dict) -> list[str]:
+    """Every alarm notifies the alert topic; metric alarms read the namespace the functions
+    write their EMF metrics to; the staleness alarm treats silence as breaching."""
+    violations = []
+    namespace = template["Globals"]["Function"]["Environment"]["Variables"].get("METRICS_NAMESPACE")
+    for name, alarm in resources(template, "AWS::CloudWatch::Alarm").items():
+        actions = [a for branch in branches(alarm["Properties"].get("AlarmActions")) for a in as_list(branch)]
+        if {"Ref": "AlertTopic"} not in actions:
+            violations.append(f"{name}: does not notify the alert topic")
+        for used in _alarm_namespaces(alarm):
+            if used != namespace and used != "AWS/SQS":
+                violations.append(f"{name}: namespace {used!r} is not the functions' {namespace!r}")
+    for name in ("InvocationErrorsAlarm", "StaleInvocationLogsAlarm"):
+        if name not in template["Resources"]:
+            violations.append(f"{name} is missing")
+    stale = template["Resources"].get("StaleInvocationLogsAlarm", {}).get("Properties", {})
+    if stale and stale.get("TreatMissingData") != "breaching":
+        violations.append("StaleInvocationLogsAlarm: missing data must count as breaching")
+    return violations
+
+
 def partition_violations(text: str) -> list[str]:
     """ARNs are built with ${AWS::Partition}, never a literal partition."""
     return [
@@ -578,6 +606,10 @@ def test_functions_have_an_on_failure_destination():
     assert on_failure_violations(TEMPLATE) == []
 
 
+def test_alarms_notify_the_topic_and_read_the_functions_metrics():
+    assert alarm_violations(TEMPLATE) == []
+
+
 def test_arns_use_the_partition_pseudo_parameter():
     assert partition_violations(TEMPLATE_TEXT) == []
 
@@ -665,6 +697,14 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
          "LogGroupName", {"Fn::If": ["C", {"Ref": "KnowledgeBaseLogGroup"}, "/aws/lambda/other"]})),
     ("no OnFailure destination", on_failure_violations,
      lambda t: t["Globals"]["Function"].pop("EventInvokeConfig")),
+    ("alarm without the topic", alarm_violations,
+     lambda t: t["Resources"]["InvocationErrorsAlarm"]["Properties"].pop("AlarmActions")),
+    ("alarm on another namespace", alarm_violations,
+     lambda t: t["Resources"]["StaleInvocationLogsAlarm"]["Properties"].__setitem__("Namespace", "Other")),
+    ("silence treated as fine", alarm_violations,
+     lambda t: t["Resources"]["StaleInvocationLogsAlarm"]["Properties"].__setitem__("TreatMissingData", "notBreaching")),
+    ("staleness alarm removed", alarm_violations,
+     lambda t: t["Resources"].pop("StaleInvocationLogsAlarm")),
     ("role cannot send to the queue", on_failure_violations,
      _set("S3AlertsFunctionRole", "SendFailedEvents", "Action", "sqs:GetQueueUrl")),
 ]

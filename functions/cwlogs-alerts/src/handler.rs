@@ -4,7 +4,7 @@
 //! whose records carry subscription data; the engine recognises both, decodes them
 //! (base64, any number of gzip members, capped) and skips control messages.
 
-use bedrock_alerts::lambda::{log_summary, FunctionError, Services};
+use bedrock_alerts::lambda::{FunctionError, Services};
 use bedrock_alerts::{Finding, Origin};
 use lambda_runtime::LambdaEvent;
 use serde_json::{json, Value};
@@ -29,14 +29,6 @@ pub async fn handle(
     if counts.unknown_documents > 0 {
         tracing::warn!("ignored an event that is neither a CloudWatch Logs nor a Kinesis event");
     }
-    match services.deliver(&collector).await {
-        Ok(sent) => {
-            log_summary(&counts, &collector, sent, "ok");
-            Ok(json!({ "findings": collector.findings.len(), "alerts": sent }))
-        }
-        Err(error) => {
-            log_summary(&counts, &collector, 0, "publish failed");
-            Err(error.into())
-        }
-    }
+    let sent = services.deliver(&counts, &collector).await?;
+    Ok(json!({ "findings": collector.findings.len(), "alerts": sent }))
 }

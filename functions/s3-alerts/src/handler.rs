@@ -10,7 +10,7 @@ use aws_lambda_events::event::s3::batch_job::{S3BatchJobResponse, S3BatchJobResu
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
 use bedrock_alerts::aws::s3::{scan_object, FetchError};
 use bedrock_alerts::collect::Collector;
-use bedrock_alerts::lambda::{log_summary, FunctionError, Services};
+use bedrock_alerts::lambda::{FunctionError, Services};
 use bedrock_alerts::s3_event::{parse_trigger, BatchJob, EnvelopeError, Notification, Trigger};
 use bedrock_alerts::s3_key::ObjectRef;
 use bedrock_alerts::{Counts, Finding, Origin, Severity, Source};
@@ -203,16 +203,7 @@ impl Run<'_> {
     }
 
     async fn deliver(&self) -> Result<usize, FunctionError> {
-        match self.services.deliver(&self.collector).await {
-            Ok(sent) => {
-                log_summary(&self.counts, &self.collector, sent, "ok");
-                Ok(sent)
-            }
-            Err(error) => {
-                log_summary(&self.counts, &self.collector, 0, "publish failed");
-                Err(error.into())
-            }
-        }
+        self.services.deliver(&self.counts, &self.collector).await
     }
 
     /// Publishes what was found (also when some objects must be retried: alerts carry
