@@ -2,6 +2,7 @@
 
 mod args;
 mod inputs;
+mod jobs;
 mod scan;
 
 use clap::Parser;

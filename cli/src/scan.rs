@@ -3,13 +3,16 @@
 
 use crate::args::{OutputFormat, ScanArgs};
 use crate::inputs::{self, Input};
+use crate::jobs::{self, Event, Job};
 use bedrock_alerts::alert::{build_alerts, AlertOptions};
-use bedrock_alerts::aws::s3::{list_objects, scan_object, Listed};
+use bedrock_alerts::aws::s3::{list_objects, Listed};
 use bedrock_alerts::aws::sns::Publisher;
 use bedrock_alerts::collect::{Collector, DEFAULT_MAX_KEPT};
+use bedrock_alerts::config::available_cpus;
 use bedrock_alerts::render::{self, Format};
 use bedrock_alerts::s3_key::KeyFilter;
-use bedrock_alerts::{Counts, Engine, Finding, InputReport, Limits, Origin, Policy, Severity};
+use bedrock_alerts::s3_key::ObjectRef;
+use bedrock_alerts::{Counts, Engine, Finding, Limits, Origin, Policy, Severity};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -38,14 +41,6 @@ impl Sink {
         }
         if let Some(collector) = &mut self.collector {
             collector.push(finding);
-        }
-    }
-
-    /// Adds an input's counts; an error that stopped it becomes an UNREADABLE_INPUT finding.
-    fn finish_input(&mut self, input: &str, report: InputReport) {
-        self.counts += &report.counts;
-        if let Some(error) = report.error {
-            self.unreadable(input, error.to_string());
         }
     }
 
@@ -91,33 +86,56 @@ pub async fn run(args: ScanArgs) -> ExitCode {
     } else {
         None
     };
+    let s3 = sdk
+        .as_ref()
+        .map(|sdk| bedrock_alerts::aws::s3_client(sdk, args.s3_path_style));
 
+    let mut jobs = Vec::new();
     for input in inputs {
         match input {
-            Input::Stdin => {
-                let report = engine.scan_reader("-", io::stdin(), &mut |f| sink.accept(f));
-                sink.finish_input("-", report);
-            }
-            Input::File(path) => {
-                let name = path.display().to_string();
-                match std::fs::File::open(&path) {
-                    Ok(file) => {
-                        let report = engine.scan_reader(&name, file, &mut |f| sink.accept(f));
-                        sink.finish_input(&name, report);
-                    }
+            Input::Stdin => jobs.push(Job::Stdin),
+            Input::File(path) => jobs.push(Job::File(path)),
+            Input::S3 { bucket, prefix } => {
+                let Some(client) = &s3 else { continue };
+                match list_objects(client, &bucket, &prefix).await {
+                    Ok(listed) => jobs.extend(select(listed, &args).into_iter().map(Job::Object)),
                     Err(error) => {
                         sink.counts.inputs += 1;
-                        sink.unreadable(&name, format!("cannot open the file: {error}"));
+                        sink.unreadable(&format!("s3://{bucket}/{prefix}"), error.to_string());
                     }
                 }
             }
-            Input::S3 { bucket, prefix } => {
-                let Some(sdk) = &sdk else { continue };
-                let client = bedrock_alerts::aws::s3_client(sdk, args.s3_path_style);
-                scan_prefix(&client, &engine, &bucket, &prefix, &args, &mut sink).await;
-            }
         }
     }
+    let objects = jobs.iter().filter(|j| matches!(j, Job::Object(_))).count();
+    let progress = if args.no_progress || objects == 0 || !io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(jobs.len() as u64)
+    };
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} inputs {msg}") {
+        progress.set_style(style);
+    }
+    let names: Vec<String> = jobs.iter().map(Job::name).collect();
+    let mut order = jobs::start(jobs, engine, s3, available_cpus());
+    for name in names {
+        let Some(mut events) = order.recv().await else {
+            break;
+        };
+        while let Some(event) = events.recv().await {
+            match event {
+                Event::Finding(finding) => sink.accept(*finding),
+                Event::Done(counts, error) => {
+                    sink.counts += &counts;
+                    if let Some(reason) = error {
+                        sink.unreadable(&name, reason);
+                    }
+                }
+            }
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
     let _ = sink.out.flush();
     eprintln!("{}", render::summary(&sink.counts));
 
@@ -140,63 +158,14 @@ pub async fn run(args: ScanArgs) -> ExitCode {
     }
 }
 
-/// Lists a prefix and streams each log object through the engine, with a progress bar on
-/// a terminal.
-async fn scan_prefix(
-    client: &bedrock_alerts::aws::aws_sdk_s3::Client,
-    engine: &Engine,
-    bucket: &str,
-    prefix: &str,
-    args: &ScanArgs,
-    sink: &mut Sink,
-) {
-    let listed = match list_objects(client, bucket, prefix).await {
-        Ok(listed) => listed,
-        Err(error) => {
-            sink.counts.inputs += 1;
-            sink.unreadable(&format!("s3://{bucket}/{prefix}"), error.to_string());
-            return;
-        }
-    };
+/// The listed objects that hold logs and were modified in the `--since`/`--until` window.
+fn select(listed: Vec<Listed>, args: &ScanArgs) -> Vec<ObjectRef> {
     let filter = KeyFilter::default();
-    let selected: Vec<Listed> = listed
+    listed
         .into_iter()
-        .filter(|l| filter.skip(&l.object).is_none())
-        .filter(|l| in_window(l.modified, args))
-        .collect();
-    let progress = if args.no_progress || !io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(selected.len() as u64)
-    };
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} objects {msg}") {
-        progress.set_style(style);
-    }
-    for listed in selected {
-        let uri = listed.object.uri();
-        let mut found = Collector::new(Severity::Warn, usize::MAX);
-        match scan_object(client, engine, &listed.object, &mut found).await {
-            Ok(scan) => {
-                for finding in found.findings {
-                    sink.accept(finding);
-                }
-                sink.counts += &scan.report.counts;
-                if let Some(finding) = scan.unreadable {
-                    sink.counts.record(&finding);
-                    sink.accept(finding);
-                }
-            }
-            Err(error) => {
-                for finding in found.findings {
-                    sink.accept(finding);
-                }
-                sink.counts.inputs += 1;
-                sink.unreadable(&uri, error.to_string());
-            }
-        }
-        progress.inc(1);
-    }
-    progress.finish_and_clear();
+        .filter(|l| filter.skip(&l.object).is_none() && in_window(l.modified, args))
+        .map(|l| l.object)
+        .collect()
 }
 
 fn in_window(modified: Option<i64>, args: &ScanArgs) -> bool {

@@ -25,6 +25,19 @@ impl Collector {
         }
     }
 
+    /// An empty collector with the same settings.
+    pub fn empty_like(&self) -> Collector {
+        Collector::new(self.min_severity, self.max_kept)
+    }
+
+    /// Takes over another collector's findings (in order) and counts.
+    pub fn absorb(&mut self, other: Collector) {
+        self.dropped += other.dropped;
+        for finding in other.findings {
+            self.push(finding);
+        }
+    }
+
     pub fn push(&mut self, finding: Finding) {
         if finding.severity < self.min_severity {
             return;
@@ -55,5 +68,10 @@ mod tests {
         }
         assert_eq!(collector.findings.len(), 2);
         assert_eq!(collector.dropped, 1);
+        let mut total = collector.empty_like();
+        total.push(Finding::new(Severity::Error, Source::Processor, "Y"));
+        total.absorb(collector);
+        assert_eq!((total.findings.len(), total.dropped), (2, 2));
+        assert_eq!(total.findings[0].status, "Y");
     }
 }

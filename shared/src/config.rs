@@ -33,6 +33,8 @@ pub struct Config {
     pub deadline_margin_ms: u64,
     /// `METRICS_NAMESPACE` (default `BedrockAlerts`): CloudWatch namespace of the EMF metrics.
     pub metrics_namespace: String,
+    /// `OBJECT_CONCURRENCY` (default: the number of CPUs): objects of one event read at once.
+    pub object_concurrency: usize,
 }
 
 /// A configuration value that is missing or not valid.
@@ -130,6 +132,8 @@ impl Config {
             deadline_margin_ms: number(&get, "DEADLINE_MARGIN_MS", 5000)?,
             metrics_namespace: get("METRICS_NAMESPACE")
                 .unwrap_or_else(|| "BedrockAlerts".to_owned()),
+            object_concurrency: number(&get, "OBJECT_CONCURRENCY", available_cpus() as u64)?
+                as usize,
         })
     }
 
@@ -142,6 +146,11 @@ impl Config {
     pub fn is_fifo(&self) -> bool {
         self.topic_arn.ends_with(".fifo")
     }
+}
+
+/// CPUs this process may use (Lambda gives up to 6 vCPUs, by memory size).
+pub fn available_cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 fn invalid(name: &'static str, value: &str, expected: &'static str) -> ConfigError {
@@ -250,6 +259,7 @@ mod tests {
         assert_eq!(config.key_filter.exclude_suffixes, vec![".tmp"]);
         assert_eq!(config.alerts.max_alerts, 5);
         assert!(config.s3_force_path_style);
+        assert!(config.object_concurrency >= 1);
     }
 
     #[test]

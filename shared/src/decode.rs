@@ -5,6 +5,7 @@
 //! missing file) is told apart from bad data, because the first is worth a retry and the
 //! second is not.
 
+use crate::readahead;
 use flate2::bufread::MultiGzDecoder;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read};
@@ -132,18 +133,18 @@ impl<R: Read> Read for SourceReader<R> {
     }
 }
 
-/// Counts decoded bytes and fails once they pass the cap.
-pub struct Capped<R> {
+/// Counts decoded bytes (shared with the caller) and fails once they pass the cap.
+struct Capped<R> {
     inner: R,
-    decoded: u64,
+    decoded: Arc<AtomicU64>,
     cap: u64,
 }
 
 impl<R: Read> Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.decoded += n as u64;
-        if self.decoded > self.cap {
+        let total = self.decoded.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if total > self.cap {
             return Err(io::Error::other(CapExceeded(self.cap)));
         }
         Ok(n)
@@ -151,13 +152,14 @@ impl<R: Read> Read for Capped<R> {
 }
 
 /// Reader over the decoded bytes of one input.
-pub type DecodedReader = BufReader<Capped<Box<dyn Read + Send>>>;
+pub type DecodedReader = Box<dyn BufRead + Send>;
 
 /// A decoded input: a buffered reader of plain bytes plus the counters of each layer.
 pub struct Decoded {
     reader: DecodedReader,
     encoding: Encoding,
     raw: Arc<AtomicU64>,
+    decoded: Arc<AtomicU64>,
 }
 
 impl Decoded {
@@ -165,9 +167,9 @@ impl Decoded {
         self.encoding
     }
 
-    /// Decoded bytes read so far.
+    /// Decoded bytes produced so far (with read-ahead, possibly ahead of what was consumed).
     pub fn decoded_bytes(&self) -> u64 {
-        self.reader.get_ref().decoded
+        self.decoded.load(Ordering::Relaxed)
     }
 
     /// Raw (possibly compressed) bytes read from the source so far.
@@ -182,28 +184,41 @@ impl Decoded {
 
 /// Opens a source for decoding: sniffs gzip, inflates all members, caps the output.
 ///
-/// Errors from this call and from reads of the result are sorted by [`ReadError::classify`].
+/// Gzip is inflated on a read-ahead thread, so decompression and parsing use two cores;
+/// memory stays bounded by the read-ahead depth. Errors from this call and from reads of
+/// the result are sorted by [`ReadError::classify`].
 pub fn open<R: Read + Send + 'static>(source: R, cap: u64) -> Result<Decoded, ReadError> {
     let raw = Arc::new(AtomicU64::new(0));
+    let decoded = Arc::new(AtomicU64::new(0));
     let source = SourceReader {
         inner: source,
         raw: raw.clone(),
     };
     let mut buffered = BufReader::with_capacity(BUFFER_BYTES, source);
     let encoding = sniff(&mut buffered).map_err(|e| ReadError::classify(e, 0))?;
-    let inner: Box<dyn Read + Send> = match encoding {
-        Encoding::Gzip => Box::new(MultiGzDecoder::new(buffered)),
-        Encoding::Plain => Box::new(buffered),
-    };
-    let capped = Capped {
-        inner,
-        decoded: 0,
-        cap,
+    let reader: DecodedReader = match encoding {
+        Encoding::Gzip => readahead::spawn(
+            Capped {
+                inner: MultiGzDecoder::new(buffered),
+                decoded: decoded.clone(),
+                cap,
+            },
+            BUFFER_BYTES,
+        ),
+        Encoding::Plain => Box::new(BufReader::with_capacity(
+            BUFFER_BYTES,
+            Capped {
+                inner: buffered,
+                decoded: decoded.clone(),
+                cap,
+            },
+        )),
     };
     Ok(Decoded {
-        reader: BufReader::with_capacity(BUFFER_BYTES, capped),
+        reader,
         encoding,
         raw,
+        decoded,
     })
 }
 

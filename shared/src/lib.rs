@@ -24,6 +24,7 @@ pub mod knowledge_base;
 pub mod lambda;
 pub mod metrics;
 pub mod policy;
+mod readahead;
 pub mod render;
 pub mod s3_event;
 pub mod s3_key;

@@ -1,6 +1,11 @@
 //! Fault injection into the AWS adapters with aws-smithy-mocks: partial PublishBatch
 //! failures, throttling, missing and failing objects.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use aws_sdk_s3::operation::get_object::{GetObjectError, GetObjectOutput};
 use aws_sdk_s3::primitives::ByteStream;
@@ -167,12 +172,12 @@ async fn a_missing_object_is_an_unreadable_finding_not_a_retry() {
         GetObjectError::NoSuchKey(aws_sdk_s3::types::error::NoSuchKey::builder().build())
     });
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&missing]);
-    let mut collector = Collector::new(Severity::Warn, 100);
+    let collector = Collector::new(Severity::Warn, 100);
     let scan = scan_object(
         &client,
         &Engine::default(),
         &object("a+b.json.gz"),
-        &mut collector,
+        collector,
     )
     .await
     .unwrap();
@@ -190,15 +195,10 @@ async fn a_failing_get_object_is_a_transient_error() {
         .repeatedly()
         .build();
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&failing]);
-    let mut collector = Collector::new(Severity::Warn, 100);
-    let error = scan_object(
-        &client,
-        &Engine::default(),
-        &object("k.json.gz"),
-        &mut collector,
-    )
-    .await
-    .unwrap_err();
+    let collector = Collector::new(Severity::Warn, 100);
+    let error = scan_object(&client, &Engine::default(), &object("k.json.gz"), collector)
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("s3://logs/k.json.gz"), "{error}");
 }
 
@@ -215,16 +215,11 @@ async fn an_object_body_is_streamed_through_the_engine() {
             .build()
     });
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&found]);
-    let mut collector = Collector::new(Severity::Warn, 100);
-    let scan = scan_object(
-        &client,
-        &Engine::default(),
-        &object("k.json.gz"),
-        &mut collector,
-    )
-    .await
-    .unwrap();
+    let collector = Collector::new(Severity::Warn, 100);
+    let scan = scan_object(&client, &Engine::default(), &object("k.json.gz"), collector)
+        .await
+        .unwrap();
     assert!(scan.unreadable.is_none());
     assert_eq!(scan.report.counts.invocation_records, 8);
-    assert_eq!(collector.findings.len(), 2);
+    assert_eq!(scan.findings.findings.len(), 2);
 }

@@ -2,7 +2,12 @@
 //! `tests/golden/` (the text people read and the JSON payload machines read). After an
 //! intended change, regenerate them with `UPDATE_GOLDEN=1 cargo test --test golden` and
 //! review the diff.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use bedrock_alerts::alert::{build_alerts, AlertMessage, AlertOptions};
 use bedrock_alerts::{Engine, Finding};

@@ -1,6 +1,11 @@
 //! The engine over the bundled samples in `events/`: every shape, every rule, and the
 //! decoded twins agreeing with their encoded forms.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use bedrock_alerts::alert::{build_alerts, AlertOptions};
 use bedrock_alerts::{Engine, Finding, Limits, Policy, Severity, Source};

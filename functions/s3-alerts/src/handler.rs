@@ -8,12 +8,13 @@
 
 use aws_lambda_events::event::s3::batch_job::{S3BatchJobResponse, S3BatchJobResult};
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
-use bedrock_alerts::aws::s3::{scan_object, FetchError};
+use bedrock_alerts::aws::s3::{scan_object, FetchError, ObjectScan};
 use bedrock_alerts::collect::Collector;
 use bedrock_alerts::lambda::{FunctionError, Services};
 use bedrock_alerts::s3_event::{parse_trigger, BatchJob, EnvelopeError, Notification, Trigger};
 use bedrock_alerts::s3_key::ObjectRef;
 use bedrock_alerts::{Counts, Finding, Origin, Severity, Source};
+use futures_util::stream::{self, StreamExt};
 use lambda_runtime::LambdaEvent;
 use serde_json::{json, Value};
 use std::time::SystemTime;
@@ -66,16 +67,12 @@ impl Run<'_> {
             tracing::info!("s3:TestEvent received; nothing to do");
             return self.finish(Ok(json!({ "test_event": true }))).await;
         };
-        let mut failure = None;
         let total = objects.len();
-        for object in objects {
-            match object {
-                Err(error) => self.unusable(&error),
-                Ok(object) => {
-                    if let Outcome::Transient(error) = self.object(&object).await {
-                        failure.get_or_insert(error);
-                    }
-                }
+        let objects = self.usable(objects);
+        let mut failure = None;
+        for outcome in self.read_all(&objects).await {
+            if let Outcome::Transient(error) = outcome {
+                failure.get_or_insert(error);
             }
         }
         let result = match failure {
@@ -89,25 +86,30 @@ impl Run<'_> {
         mut self,
         records: Vec<bedrock_alerts::s3_event::SqsRecord>,
     ) -> Result<Value, FunctionError> {
-        let mut response = SqsBatchResponse::default();
-        for record in records {
-            let objects = match record.notification {
-                Err(error) => {
-                    self.unusable(&error);
-                    continue;
-                }
-                Ok(Notification::TestEvent) => continue,
-                Ok(Notification::Objects(objects)) => objects,
-            };
-            let mut retry = false;
-            for object in objects {
-                match object {
-                    Err(error) => self.unusable(&error),
-                    Ok(object) => {
-                        retry |= matches!(self.object(&object).await, Outcome::Transient(_))
-                    }
+        // Every object of every message, read together; then each message is retried if
+        // any of its objects failed transiently.
+        let mut owners = Vec::new();
+        let mut objects = Vec::new();
+        for (index, record) in records.iter().enumerate() {
+            match &record.notification {
+                Err(error) => self.unusable(error),
+                Ok(Notification::TestEvent) => {}
+                Ok(Notification::Objects(listed)) => {
+                    let usable = self.usable(listed.clone());
+                    owners.extend(std::iter::repeat_n(index, usable.len()));
+                    objects.extend(usable);
                 }
             }
+        }
+        let outcomes = self.read_all(&objects).await;
+        let mut retry = vec![false; records.len()];
+        for (owner, outcome) in owners.into_iter().zip(outcomes) {
+            if let (Outcome::Transient(_), Some(flag)) = (outcome, retry.get_mut(owner)) {
+                *flag = true;
+            }
+        }
+        let mut response = SqsBatchResponse::default();
+        for (record, retry) in records.into_iter().zip(retry) {
             if retry {
                 let mut failure = BatchItemFailure::default();
                 failure.item_identifier = record.message_id;
@@ -119,19 +121,30 @@ impl Run<'_> {
     }
 
     async fn batch(mut self, job: BatchJob) -> Result<Value, FunctionError> {
+        let objects: Vec<ObjectRef> = job
+            .tasks
+            .iter()
+            .filter_map(|t| t.object.clone().ok())
+            .collect();
+        let mut outcomes = self.read_all(&objects).await.into_iter();
         let mut results = Vec::new();
         for task in job.tasks {
-            let (code, detail) = match &task.object {
+            let outcome = match &task.object {
                 Err(error) => {
                     self.unusable(error);
-                    ("PermanentFailure", error.to_string())
+                    None
                 }
-                Ok(object) => match self.object(object).await {
-                    Outcome::Read => ("Succeeded", "scanned".to_owned()),
-                    Outcome::Skipped => ("Succeeded", "skipped: not a log object".to_owned()),
-                    Outcome::Unreadable(reason) => ("PermanentFailure", reason),
-                    Outcome::Transient(error) => ("TemporaryFailure", error.to_string()),
-                },
+                Ok(_) => outcomes.next(),
+            };
+            let (code, detail) = match outcome {
+                None => (
+                    "PermanentFailure",
+                    task.object.err().map(|e| e.to_string()).unwrap_or_default(),
+                ),
+                Some(Outcome::Read) => ("Succeeded", "scanned".to_owned()),
+                Some(Outcome::Skipped) => ("Succeeded", "skipped: not a log object".to_owned()),
+                Some(Outcome::Unreadable(reason)) => ("PermanentFailure", reason),
+                Some(Outcome::Transient(error)) => ("TemporaryFailure", error.to_string()),
             };
             let mut result = S3BatchJobResult::default();
             result.task_id = Some(task.task_id);
@@ -155,39 +168,68 @@ impl Run<'_> {
         Ok(serde_json::to_value(&response).unwrap_or_default())
     }
 
+    /// Objects from an envelope; the records that name none are reported as unusable.
+    fn usable(&mut self, objects: Vec<Result<ObjectRef, EnvelopeError>>) -> Vec<ObjectRef> {
+        let mut usable = Vec::new();
+        for object in objects {
+            match object {
+                Ok(object) => usable.push(object),
+                Err(error) => self.unusable(&error),
+            }
+        }
+        usable
+    }
+
+    /// Reads the objects, up to `OBJECT_CONCURRENCY` at once, and adds what they held in
+    /// their order. One outcome per object, in order.
+    async fn read_all(&mut self, objects: &[ObjectRef]) -> Vec<Outcome> {
+        let concurrency = self.services.config.object_concurrency.max(1);
+        let this: &Self = self;
+        let results: Vec<(Outcome, Option<ObjectScan>)> = stream::iter(objects)
+            .map(|object| this.read_one(object))
+            .buffered(concurrency)
+            .collect()
+            .await;
+        let mut outcomes = Vec::with_capacity(results.len());
+        for (outcome, scan) in results {
+            if let Some(scan) = scan {
+                self.counts += &scan.report.counts;
+                self.collector.absorb(scan.findings);
+                if let Some(finding) = scan.unreadable {
+                    self.counts.record(&finding);
+                    self.collector.push(finding);
+                }
+            }
+            outcomes.push(outcome);
+        }
+        outcomes
+    }
+
     /// Reads one object unless it is to be skipped or time is short.
-    async fn object(&mut self, object: &ObjectRef) -> Outcome {
+    async fn read_one(&self, object: &ObjectRef) -> (Outcome, Option<ObjectScan>) {
         if let Some(skip) = self.services.config.key_filter.skip(object) {
             tracing::debug!(key = %object.key, reason = skip.as_str(), "skipped");
-            return Outcome::Skipped;
+            return (Outcome::Skipped, None);
         }
         if !self.services.has_time(self.deadline) {
             tracing::warn!(key = %object.key, "not started: too close to the deadline");
-            return Outcome::Transient(FunctionError::OutOfTime { unprocessed: 1 });
+            return (
+                Outcome::Transient(FunctionError::OutOfTime { unprocessed: 1 }),
+                None,
+            );
         }
-        match scan_object(
-            &self.services.s3,
-            &self.services.engine,
-            object,
-            &mut self.collector,
-        )
-        .await
-        {
+        let collector = self.collector.empty_like();
+        match scan_object(&self.services.s3, &self.services.engine, object, collector).await {
             Ok(scan) => {
-                self.counts += &scan.report.counts;
-                match scan.unreadable {
+                let outcome = match &scan.unreadable {
                     None => Outcome::Read,
-                    Some(finding) => {
-                        let reason = finding.reasons.join("; ");
-                        self.counts.record(&finding);
-                        self.collector.push(finding);
-                        Outcome::Unreadable(reason)
-                    }
-                }
+                    Some(finding) => Outcome::Unreadable(finding.reasons.join("; ")),
+                };
+                (outcome, Some(scan))
             }
             Err(error) => {
                 tracing::warn!(key = %object.key, error = %error, "object will be retried");
-                Outcome::Transient(FetchError::into(error))
+                (Outcome::Transient(FetchError::into(error)), None)
             }
         }
     }

@@ -31,18 +31,21 @@ pub enum FetchError {
 #[derive(Debug)]
 pub struct ObjectScan {
     pub report: InputReport,
+    /// What the object held, as kept by the collector passed in.
+    pub findings: Collector,
     /// A permanent problem with the object (gone, corrupt, too large), as a finding.
     pub unreadable: Option<Finding>,
 }
 
-/// Fetches the object and streams it through the engine on a blocking thread; findings go
-/// to `collector`. Transient errors (the request or the body stream failing) are `Err`;
-/// permanent ones (missing object, corrupt data) become an UNREADABLE_INPUT finding.
+/// Fetches the object and streams it through the engine on a blocking thread, keeping the
+/// findings in `collector`. Transient errors (the request or the body stream failing) are
+/// `Err`, and what was found before them is dropped: the retry finds it again. Permanent
+/// problems (missing object, corrupt data) become an UNREADABLE_INPUT finding.
 pub async fn scan_object(
     client: &Client,
     engine: &Engine,
     object: &ObjectRef,
-    collector: &mut Collector,
+    mut collector: Collector,
 ) -> Result<ObjectScan, FetchError> {
     let uri = object.uri();
     let output = match get_object(client, object).await {
@@ -57,6 +60,7 @@ pub async fn scan_object(
                     counts: Default::default(),
                     error: None,
                 },
+                findings: collector,
                 unreadable: Some(finding),
             });
         }
@@ -65,16 +69,12 @@ pub async fn scan_object(
     let reader = SyncIoBridge::new(output.body.into_async_read());
     let engine = engine.clone();
     let input = uri.clone();
-    let (report, findings) = tokio::task::spawn_blocking(move || {
-        let mut findings = Vec::new();
-        let report = engine.scan_reader(&input, reader, &mut |f| findings.push(f));
-        (report, findings)
+    let (report, collector) = tokio::task::spawn_blocking(move || {
+        let report = engine.scan_reader(&input, reader, &mut |f| collector.push(f));
+        (report, collector)
     })
     .await
     .map_err(|_| FetchError::Worker { uri: uri.clone() })?;
-    for finding in findings {
-        collector.push(finding);
-    }
     match &report.error {
         Some(error) if error.is_transient() => Err(FetchError::Read {
             uri,
@@ -84,11 +84,13 @@ pub async fn scan_object(
             let finding = Finding::unreadable(Origin::input(uri), error.to_string());
             Ok(ObjectScan {
                 unreadable: Some(finding),
+                findings: collector,
                 report,
             })
         }
         None => Ok(ObjectScan {
             report,
+            findings: collector,
             unreadable: None,
         }),
     }

@@ -1,0 +1,136 @@
+//! Runs inputs concurrently (up to the CPUs) while their findings come out in input order.
+//!
+//! Jobs start in order, each holding one of `concurrency` permits, and stream their findings
+//! into a bounded channel of their own; the caller drains the channels in order. A later job
+//! waits when its channel is full, so memory stays bounded, and the earliest unfinished job
+//! always holds a permit, so the pipeline cannot stall.
+
+use bedrock_alerts::aws::aws_sdk_s3::Client;
+use bedrock_alerts::aws::s3::scan_object;
+use bedrock_alerts::collect::{Collector, DEFAULT_MAX_KEPT};
+use bedrock_alerts::s3_key::ObjectRef;
+use bedrock_alerts::{Counts, Engine, Finding, Severity};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::{mpsc, Semaphore};
+
+/// One input to scan.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Stdin,
+    File(PathBuf),
+    Object(ObjectRef),
+}
+
+impl Job {
+    pub fn name(&self) -> String {
+        match self {
+            Job::Stdin => "-".to_owned(),
+            Job::File(path) => path.display().to_string(),
+            Job::Object(object) => object.uri(),
+        }
+    }
+}
+
+/// What a job reports, in order: its findings, then how it ended.
+pub enum Event {
+    Finding(Box<Finding>),
+    /// The input's counts and, if it could not be read to the end, why.
+    Done(Counts, Option<String>),
+}
+
+/// Findings buffered per job before it waits for the printer.
+const CHANNEL: usize = 1024;
+
+/// Starts the jobs; returns one receiver per job, in job order.
+pub fn start(
+    jobs: Vec<Job>,
+    engine: Engine,
+    s3: Option<Client>,
+    concurrency: usize,
+) -> mpsc::UnboundedReceiver<mpsc::Receiver<Event>> {
+    let (order_tx, order_rx) = mpsc::unbounded_channel();
+    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    tokio::spawn(async move {
+        for job in jobs {
+            let Ok(permit) = permits.clone().acquire_owned().await else {
+                return;
+            };
+            let (tx, rx) = mpsc::channel(CHANNEL);
+            if order_tx.send(rx).is_err() {
+                return;
+            }
+            let engine = engine.clone();
+            let s3 = s3.clone();
+            tokio::spawn(async move {
+                run(job, engine, s3, tx).await;
+                drop(permit);
+            });
+        }
+    });
+    order_rx
+}
+
+async fn run(job: Job, engine: Engine, s3: Option<Client>, tx: mpsc::Sender<Event>) {
+    let name = job.name();
+    match job {
+        Job::Object(object) => {
+            let Some(client) = s3 else { return };
+            let collector = Collector::new(Severity::Warn, DEFAULT_MAX_KEPT);
+            let (findings, counts, error) =
+                match scan_object(&client, &engine, &object, collector).await {
+                    Ok(scan) => {
+                        let reason = scan.unreadable.map(|f| f.reasons.join("; "));
+                        (scan.findings.findings, scan.report.counts, reason)
+                    }
+                    Err(error) => (
+                        Vec::new(),
+                        Counts {
+                            inputs: 1,
+                            ..Counts::default()
+                        },
+                        Some(error.to_string()),
+                    ),
+                };
+            for finding in findings {
+                if tx.send(Event::Finding(Box::new(finding))).await.is_err() {
+                    return;
+                }
+            }
+            let _ = tx.send(Event::Done(counts, error)).await;
+        }
+        Job::Stdin | Job::File(_) => {
+            let _ = tokio::task::spawn_blocking(move || {
+                let outcome = match &job {
+                    Job::File(path) => std::fs::File::open(path)
+                        .map(|file| {
+                            engine.scan_reader(&name, file, &mut |f| {
+                                send(&tx, Event::Finding(Box::new(f)))
+                            })
+                        })
+                        .map_err(|e| format!("cannot open the file: {e}")),
+                    _ => Ok(engine.scan_reader(&name, std::io::stdin(), &mut |f| {
+                        send(&tx, Event::Finding(Box::new(f)))
+                    })),
+                };
+                let done = match outcome {
+                    Ok(report) => Event::Done(report.counts, report.error.map(|e| e.to_string())),
+                    Err(reason) => Event::Done(
+                        Counts {
+                            inputs: 1,
+                            ..Counts::default()
+                        },
+                        Some(reason),
+                    ),
+                };
+                send(&tx, done);
+            })
+            .await;
+        }
+    }
+}
+
+fn send(tx: &mpsc::Sender<Event>, event: Event) {
+    // A closed channel means the printer stopped (broken pipe): nothing left to do.
+    let _ = tx.blocking_send(event);
+}
