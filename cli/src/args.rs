@@ -99,6 +99,10 @@ pub struct ScanArgs {
     /// Never draw a progress bar (it is drawn only when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Also print the run's wall time and peak memory (resident set) to stderr.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 fn parse_override(text: &str) -> Result<(String, Severity), String> {

@@ -52,6 +52,7 @@ impl Sink {
 }
 
 pub async fn run(args: ScanArgs) -> ExitCode {
+    let started = std::time::Instant::now();
     let engine = Engine::new(
         Policy {
             guardrail_as_warn: args.guardrail_as_warn,
@@ -138,6 +139,13 @@ pub async fn run(args: ScanArgs) -> ExitCode {
     progress.finish_and_clear();
     let _ = sink.out.flush();
     eprintln!("{}", render::summary(&sink.counts));
+    if args.stats {
+        let peak = peak_rss_kib().map_or_else(|| "unknown".to_owned(), |k| format!("{k} KiB"));
+        eprintln!(
+            "stats: {:.3} s, peak memory {peak}",
+            started.elapsed().as_secs_f64()
+        );
+    }
 
     let mut failed = sink.counts.unreadable_inputs > 0;
     if let (Some(topic), Some(sdk), Some(collector)) = (&args.publish, &sdk, &sink.collector) {
@@ -174,4 +182,12 @@ fn in_window(modified: Option<i64>, args: &ScanArgs) -> bool {
     };
     args.since.is_none_or(|since| modified >= since.timestamp())
         && args.until.is_none_or(|until| modified < until.timestamp())
+}
+
+/// This process's peak resident set (`VmHWM`; Linux only). Unlike `getrusage`, it does not
+/// count what the parent had before `exec`.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
