@@ -250,8 +250,9 @@ fn render_group(key: &GroupKey, members: &[&Finding], options: &AlertOptions) ->
     }
     attributes.extend(account.clone().map(|a| ("account_id".to_owned(), a)));
     attributes.extend(region.clone().map(|r| ("region".to_owned(), r)));
+    attributes.retain(|(_, value)| !value.is_empty());
     attributes.truncate(10);
-    let message = structured_message(&text, payload, options.max_message_bytes);
+    let message = structured_message(&subject, &text, payload, options.max_message_bytes);
     AlertMessage {
         id,
         group_id: digest,
@@ -296,14 +297,16 @@ fn render_overflow(rest: &[&Finding], groups: usize, options: &AlertOptions) -> 
         "source": key.source, "status": key.status, "count": rest.len(),
         "groups_omitted": groups, "counts_by_status": by_status,
     });
+    let subject = sanitize_subject(&format!(
+        "[{severity}] bedrock-alerts: {} more findings not sent",
+        rest.len()
+    ));
+    let message = structured_message(&subject, &text, payload, options.max_message_bytes);
     AlertMessage {
         id,
         group_id: digest,
-        subject: sanitize_subject(&format!(
-            "[{severity}] bedrock-alerts: {} more findings not sent",
-            rest.len()
-        )),
-        message: structured_message(&text, payload, options.max_message_bytes),
+        subject,
+        message,
         attributes: vec![
             ("severity".to_owned(), severity.as_str().to_owned()),
             ("source".to_owned(), key.source.to_owned()),
@@ -499,16 +502,24 @@ fn text_body(payload: &Payload<'_>) -> String {
     out
 }
 
-/// Builds the `MessageStructure=json` document and keeps it within `max_bytes`: the
-/// listed items are dropped first, then the text is cut on a char boundary, saying so.
-fn structured_message(text: &str, payload: impl Serialize, max_bytes: usize) -> String {
+/// Builds the `MessageStructure=json` document: the JSON payload as `default` (what SQS,
+/// Lambda, HTTP(S), Firehose and email-json subscribers get), the readable text for `email`,
+/// the subject for `sms`. It stays within `max_bytes`: listed items are dropped first, then
+/// the text is cut on a char boundary (saying so), and as a last resort only the alert's
+/// identity is kept.
+fn structured_message(
+    subject: &str,
+    text: &str,
+    payload: impl Serialize,
+    max_bytes: usize,
+) -> String {
     let mut payload = match serde_json::to_value(payload) {
         Ok(serde_json::Value::Object(map)) => map,
         _ => serde_json::Map::new(),
     };
     let mut text = text.to_owned();
     loop {
-        let document = assemble(&text, &payload);
+        let document = assemble(subject, &text, &payload);
         if document.len() <= max_bytes {
             return document;
         }
@@ -522,35 +533,47 @@ fn structured_message(text: &str, payload: impl Serialize, max_bytes: usize) -> 
             payload.insert("truncated".to_owned(), json!(true));
             continue;
         }
-        // The text appears twice (default, email) and the payload once, each escaped.
         let over = document.len() - max_bytes;
-        let keep = text.len().saturating_sub(over / 2 + 64);
+        let keep = text.len().saturating_sub(over + TRUNCATED.len());
         let mut cut = truncate_utf8(&text, keep).to_owned();
-        cut.push_str("\n[message truncated to fit the SNS size limit]\n");
+        cut.push_str(TRUNCATED);
         if cut.len() >= text.len() {
-            // Only the payload's own fields are left: drop the free text in them too.
-            payload.insert("reasons".to_owned(), json!([]));
-            payload.insert("next_steps".to_owned(), json!([]));
-            return assemble("[message truncated to fit the SNS size limit]", &payload);
+            return assemble(subject, TRUNCATED, &identity_only(&payload));
         }
         text = cut;
         payload.insert("truncated".to_owned(), json!(true));
     }
 }
 
-fn assemble(text: &str, payload: &serde_json::Map<String, serde_json::Value>) -> String {
+const TRUNCATED: &str = "\n[message truncated to fit the SNS size limit]\n";
+
+/// The fields that identify an alert, each bounded, for a message that must be tiny.
+fn identity_only(
+    payload: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut kept = serde_json::Map::new();
+    for key in [
+        "schema", "id", "group_id", "severity", "source", "status", "count",
+    ] {
+        if let Some(value) = payload.get(key) {
+            let value = match value.as_str() {
+                Some(text) => json!(truncate_utf8(text, 128)),
+                None => value.clone(),
+            };
+            kept.insert(key.to_owned(), value);
+        }
+    }
+    kept.insert("truncated".to_owned(), json!(true));
+    kept
+}
+
+fn assemble(
+    subject: &str,
+    text: &str,
+    payload: &serde_json::Map<String, serde_json::Value>,
+) -> String {
     let machine = serde_json::to_string(payload).unwrap_or_default();
-    json!({
-        "default": text,
-        "email": text,
-        "email-json": machine,
-        "sqs": machine,
-        "lambda": machine,
-        "http": machine,
-        "https": machine,
-        "firehose": machine,
-    })
-    .to_string()
+    json!({ "default": machine, "email": text, "sms": subject }).to_string()
 }
 
 #[cfg(test)]
@@ -584,7 +607,7 @@ mod tests {
 
     fn payload(alert: &AlertMessage) -> serde_json::Value {
         let doc: serde_json::Value = serde_json::from_str(&alert.message).unwrap();
-        serde_json::from_str(doc["sqs"].as_str().unwrap()).unwrap()
+        serde_json::from_str(doc["default"].as_str().unwrap()).unwrap()
     }
 
     #[test]
@@ -723,7 +746,7 @@ mod tests {
         let alert = &build_alerts(&findings, &options)[0];
         assert!(alert.message.len() <= 8 * 1024, "{}", alert.message.len());
         let doc: serde_json::Value = serde_json::from_str(&alert.message).unwrap();
-        assert!(doc["default"].as_str().unwrap().contains("truncated"));
+        assert!(doc["email"].as_str().unwrap().contains("truncated"));
         assert_eq!(payload(alert)["truncated"], true);
     }
 
@@ -731,7 +754,8 @@ mod tests {
     fn message_has_text_for_people_and_json_for_machines() {
         let alert = &build_alerts(&[kb_failure("s3://docs/a.pdf")], &AlertOptions::default())[0];
         let doc: serde_json::Value = serde_json::from_str(&alert.message).unwrap();
-        let text = doc["default"].as_str().unwrap();
+        let text = doc["email"].as_str().unwrap();
+        assert_eq!(doc["sms"], alert.subject.as_str());
         assert!(text.contains("Knowledge-base ingestion problem: EMBEDDING_FAILED"));
         assert!(text.contains("s3://docs/a.pdf"));
         assert!(text.contains("input is too long"));

@@ -6,6 +6,9 @@ use std::fmt;
 /// Longest reason kept on a finding, in bytes; longer ones are cut on a char boundary.
 pub const MAX_REASON_BYTES: usize = 1024;
 
+/// Longest status kept on a finding, in bytes.
+pub const MAX_STATUS_BYTES: usize = 256;
+
 /// How bad a finding is. Ordered: `Warn < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -127,11 +130,13 @@ pub struct Finding {
 
 impl Finding {
     /// An empty finding of the given kind, to be filled in by the classifier.
+    /// The status is cut to [`MAX_STATUS_BYTES`]: it comes from the logs.
     pub fn new(severity: Severity, source: Source, status: impl Into<String>) -> Finding {
+        let status: String = status.into();
         Finding {
             severity,
             source,
-            status: status.into(),
+            status: truncate_utf8(&status, MAX_STATUS_BYTES).to_owned(),
             event_type: None,
             timestamp: None,
             account_id: None,

@@ -42,9 +42,10 @@ fn check(name: &str, alert: &AlertMessage) {
     let text = format!(
         "Subject: {}\n\n{}",
         alert.subject,
-        message["default"].as_str().unwrap()
+        message["email"].as_str().unwrap()
     );
-    let payload: Value = serde_json::from_str(message["sqs"].as_str().unwrap()).unwrap();
+    assert_eq!(message["sms"].as_str(), Some(alert.subject.as_str()));
+    let payload: Value = serde_json::from_str(message["default"].as_str().unwrap()).unwrap();
     let mut attributes = alert.attributes.clone();
     attributes.sort();
     let machine = serde_json::json!({ "attributes": attributes, "payload": payload });

@@ -1,0 +1,172 @@
+//! Property tests: every decoder survives arbitrary input, round-trips what it should, and
+//! every rendered alert obeys the SNS rules whatever the findings hold.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use base64::Engine as _;
+use bedrock_alerts::alert::{build_alerts, AlertOptions, MAX_SUBJECT_CHARS};
+use bedrock_alerts::document::Document;
+use bedrock_alerts::framing::frames_of;
+use bedrock_alerts::s3_event::parse_trigger;
+use bedrock_alerts::s3_key::decode_key;
+use bedrock_alerts::{cwlogs, decode, Engine, Finding, Limits, Origin, Policy, Severity, Source};
+use proptest::prelude::*;
+use std::io::Write;
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// Arbitrary JSON values, a few levels deep.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        ".*".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+            prop::collection::btree_map(".{0,12}", inner, 0..6)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn small_engine() -> Engine {
+    Engine::new(
+        Policy::default(),
+        Limits {
+            max_decoded_bytes: 1 << 20,
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn framing_finds_exactly_the_documents_written(
+        docs in prop::collection::vec(json_value().prop_filter("containers", |v| v.is_object() || v.is_array()), 0..8),
+        separators in prop::collection::vec(prop::sample::select(vec!["", "\n", " ", "\r\n", "\n\n", "\t"]), 8),
+    ) {
+        let mut input = Vec::new();
+        for (doc, sep) in docs.iter().zip(separators.iter().cycle()) {
+            input.extend_from_slice(serde_json::to_string(doc).unwrap().as_bytes());
+            input.extend_from_slice(sep.as_bytes());
+        }
+        let mut found = Vec::new();
+        frames_of(&input, |frame| found.push(serde_json::from_slice::<serde_json::Value>(frame.bytes).unwrap()));
+        prop_assert_eq!(found, docs);
+    }
+
+    #[test]
+    fn the_engine_survives_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
+        let mut findings = Vec::new();
+        let report = small_engine().scan_bytes("fuzz", &bytes, &mut |f| findings.push(f));
+        prop_assert!(findings.iter().all(|f| f.reasons.iter().all(|r| r.len() <= 1024)));
+        prop_assert_eq!(report.counts.inputs, 1);
+    }
+
+    #[test]
+    fn the_engine_survives_any_json(value in json_value()) {
+        let text = serde_json::to_vec(&value).unwrap();
+        let _ = small_engine().scan_bytes("fuzz", &text, &mut |_| {});
+        let _ = Document::parse(&text).unwrap();
+    }
+
+    #[test]
+    fn gzip_members_split_anywhere_decode_to_the_input(
+        data in prop::collection::vec(any::<u8>(), 0..20_000),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..4),
+    ) {
+        let mut points: Vec<usize> = cuts.iter().map(|c| c.index(data.len() + 1)).collect();
+        points.sort_unstable();
+        let mut encoded = Vec::new();
+        let mut start = 0;
+        for point in points.into_iter().chain(std::iter::once(data.len())) {
+            encoded.extend(gzip(&data[start..point]));
+            start = point;
+        }
+        prop_assert_eq!(decode::decode_all(&encoded, 1 << 20).unwrap(), data);
+    }
+
+    #[test]
+    fn payload_decoding_never_panics(text in ".*", bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let _ = cwlogs::decode_payload(&text, 1 << 16);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        let _ = cwlogs::decode_payload(&encoded, 1 << 16);
+    }
+
+    #[test]
+    fn key_decoding_inverts_form_encoding(key in "\\PC{0,40}") {
+        let encoded: String = key
+            .bytes()
+            .map(|b| match b {
+                b' ' => "+".to_owned(),
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+                other => format!("%{other:02X}"),
+            })
+            .collect();
+        prop_assert_eq!(decode_key(&encoded), key);
+    }
+
+    #[test]
+    fn trigger_parsing_never_panics(value in json_value()) {
+        let _ = parse_trigger(&value);
+        let wrapped = serde_json::json!({"Records": [{"eventSource": "aws:sqs", "messageId": "m", "body": value.to_string()}]});
+        let _ = parse_trigger(&wrapped);
+    }
+
+    #[test]
+    fn every_alert_obeys_the_sns_rules(
+        findings in prop::collection::vec(arbitrary_finding(), 1..30),
+        max_bytes in 2_048usize..20_000,
+    ) {
+        let options = AlertOptions { max_message_bytes: max_bytes, max_alerts: 5, ..AlertOptions::default() };
+        for alert in build_alerts(&findings, &options) {
+            prop_assert!(alert.subject.is_ascii());
+            prop_assert!(!alert.subject.is_empty() && alert.subject.chars().count() <= MAX_SUBJECT_CHARS);
+            prop_assert!(!alert.subject.chars().any(|c| c.is_control()));
+            prop_assert!(alert.message.len() <= max_bytes, "{} > {}", alert.message.len(), max_bytes);
+            let doc: serde_json::Value = serde_json::from_str(&alert.message).unwrap();
+            prop_assert!(doc["default"].is_string());
+            prop_assert!(alert.attributes.len() <= 10);
+            for (name, value) in &alert.attributes {
+                prop_assert!(!name.is_empty() && name.len() <= 256);
+                prop_assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)));
+                prop_assert!(!value.is_empty());
+            }
+            prop_assert_eq!(alert.id.len(), 64);
+            prop_assert!(alert.group_id.len() <= 128);
+        }
+    }
+}
+
+prop_compose! {
+    fn arbitrary_finding()(
+        severity in prop::sample::select(vec![Severity::Warn, Severity::Error]),
+        source in prop::sample::select(vec![Source::ModelInvocation, Source::KnowledgeBase, Source::Processor]),
+        status in "\\PC{0,60}",
+        model in proptest::option::of("\\PC{0,300}"),
+        kb in proptest::option::of("[A-Z0-9]{0,10}"),
+        reasons in prop::collection::vec("\\PC{0,3000}", 0..4),
+        input in "\\PC{0,80}",
+    ) -> Finding {
+        let mut finding = Finding::new(severity, source, status);
+        finding.model_id = model;
+        finding.knowledge_base_id = kb;
+        for reason in reasons {
+            finding.push_reason(reason);
+        }
+        finding.origin = Origin::input(input);
+        finding
+    }
+}
