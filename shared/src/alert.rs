@@ -250,7 +250,11 @@ fn render_group(key: &GroupKey, members: &[&Finding], options: &AlertOptions) ->
     }
     attributes.extend(account.clone().map(|a| ("account_id".to_owned(), a)));
     attributes.extend(region.clone().map(|r| ("region".to_owned(), r)));
-    attributes.retain(|(_, value)| !value.is_empty());
+    let mut attributes: Vec<(String, String)> = attributes
+        .into_iter()
+        .map(|(name, value)| (name, attribute_value(&value)))
+        .filter(|(_, value)| !value.is_empty())
+        .collect();
     attributes.truncate(10);
     let message = structured_message(&subject, &text, payload, options.max_message_bytes);
     AlertMessage {
@@ -380,6 +384,13 @@ fn subject_for(key: &GroupKey, severity: Severity, count: usize) -> String {
         String::new()
     };
     sanitize_subject(&format!("[{severity}] {what}: {}{times}", key.status))
+}
+
+/// A message attribute value: no control characters, at most 256 bytes (values come from
+/// the logs; filter policies match on identifiers, which are short).
+fn attribute_value(value: &str) -> String {
+    let clean: String = value.chars().filter(|c| !c.is_control()).collect();
+    truncate_utf8(clean.trim(), 256).to_owned()
 }
 
 /// ASCII, no control characters, starts with a letter/number/punctuation, < 100 chars.

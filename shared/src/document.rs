@@ -142,6 +142,10 @@ impl RawDocument<'_> {
             Kind::KnowledgeBase
         } else if self.schema_type.as_ref().and_then(Value::as_str) == Some("ModelInvocationLog")
             || (self.model_id.is_some() && (self.operation.is_some() || self.request_id.is_some()))
+            || (self.error_code.is_some()
+                && (self.model_id.is_some()
+                    || self.operation.is_some()
+                    || self.request_id.is_some()))
         {
             Kind::Invocation
         } else {
@@ -187,6 +191,12 @@ mod tests {
             Kind::KinesisEvent
         );
         assert_eq!(kind(r#"{"Records":[{"s3":{}}]}"#), Kind::Unknown);
+        assert_eq!(kind(r#"{"modelId":"m","errorCode":"X"}"#), Kind::Invocation);
+        assert_eq!(
+            kind(r#"{"requestId":"r","errorCode":"X"}"#),
+            Kind::Invocation
+        );
+        assert_eq!(kind(r#"{"errorCode":"X"}"#), Kind::Unknown);
         assert_eq!(kind(r#"{"hello":"world"}"#), Kind::Unknown);
         assert_eq!(kind(r#"[1,2,3]"#), Kind::Unknown);
         assert_eq!(kind(r#""[DONE]""#), Kind::Unknown);

@@ -4,7 +4,7 @@
 
 use crate::cwlogs;
 use crate::decode::{self, ReadError};
-use crate::document::{Document, Kind, RawDocument};
+use crate::document::{Document, Kind, ParseError, RawDocument};
 use crate::fields::text;
 use crate::finding::{Finding, Origin, Severity};
 use crate::framing::{for_each_frame, frames_of, Frame};
@@ -188,6 +188,16 @@ struct Context {
     line: Option<u64>,
 }
 
+/// True when the first document framed from `bytes` is valid JSON (garbage that merely
+/// contains a `{` is not split up).
+fn first_frame_parses(bytes: &[u8]) -> bool {
+    let mut verdict = None;
+    frames_of(bytes, |frame| {
+        verdict.get_or_insert_with(|| Document::parse(frame.bytes).is_ok());
+    });
+    verdict.unwrap_or(false)
+}
+
 struct Scan<'e, 's> {
     engine: &'e Engine,
     input: &'e str,
@@ -210,15 +220,42 @@ impl<'e, 's> Scan<'e, 's> {
         // Line numbers refer to the outermost input.
         context.line = outer.line.or(Some(frame.line));
         match Document::parse(frame.bytes) {
-            Err(error) => {
-                let reason = match &context.event_id {
-                    Some(_) => format!("log event message is not JSON: {error}"),
-                    None => error.to_string(),
-                };
-                self.bad_record(&context, reason);
-            }
+            Err(error) => self.recover(frame, &context, nesting, error),
             Ok(doc) => self.document(&doc, &context, nesting),
         }
+    }
+
+    /// A frame that does not parse loses as little as possible: a multi-line frame (an
+    /// unclosed bracket swallowed the lines after it) is read again line by line, and
+    /// garbage in front of a document on the same line is reported alone.
+    fn recover(&mut self, frame: Frame<'_>, context: &Context, nesting: u8, error: ParseError) {
+        let bytes = frame.bytes;
+        if bytes.contains(&b'\n') {
+            for (offset, line) in bytes.split(|b| *b == b'\n').enumerate() {
+                let line_context = Context {
+                    line: context.line.map(|l| l + offset as u64),
+                    ..context.clone()
+                };
+                frames_of(line, |inner| self.frame(inner, &line_context, nesting));
+            }
+            return;
+        }
+        let starts_document = matches!(bytes.first(), Some(b'{' | b'['));
+        let start = bytes
+            .iter()
+            .position(|b| *b == b'{')
+            .filter(|s| *s > 0 && !starts_document);
+        let rest = start.and_then(|s| bytes.get(s..)).unwrap_or_default();
+        if !rest.is_empty() && first_frame_parses(rest) {
+            self.bad_record(context, "garbage before a JSON document".to_owned());
+            frames_of(rest, |inner| self.frame(inner, context, nesting));
+            return;
+        }
+        let reason = match &context.event_id {
+            Some(_) => format!("log event message is not JSON: {error}"),
+            None => error.to_string(),
+        };
+        self.bad_record(context, reason);
     }
 
     fn document(&mut self, doc: &Document<'_>, context: &Context, nesting: u8) {
@@ -265,6 +302,13 @@ impl<'e, 's> Scan<'e, 's> {
             log_group: text(doc.log_group.as_ref()),
             ..outer.clone()
         };
+        if doc
+            .log_events
+            .as_ref()
+            .is_some_and(|events| !events.is_array())
+        {
+            self.bad_record(&base, "logEvents is not a list".to_owned());
+        }
         for event in cwlogs::log_events(doc) {
             self.counts.cloudwatch_log_events += 1;
             let context = Context {

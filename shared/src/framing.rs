@@ -75,7 +75,8 @@ fn scan_chunk<F: FnMut(Frame<'_>)>(state: &mut State, chunk: &[u8], on_frame: &m
         if !state.in_document {
             match chunk.get(i).copied() {
                 Some(b'\n') => state.line += 1,
-                Some(b' ' | b'\t' | b'\r' | 0) => {}
+                // Whitespace, NUL padding, and the bytes of a UTF-8 byte-order mark.
+                Some(b' ' | b'\t' | b'\r' | 0 | 0xEF | 0xBB | 0xBF) => {}
                 Some(byte) => {
                     state.in_document = true;
                     state.to_line_end = byte != b'{' && byte != b'[';
@@ -259,6 +260,12 @@ mod tests {
     fn truncated_last_document_is_still_passed_on() {
         let got = each_read_size(b"{\"a\":1}\n{\"b\":[1,2");
         assert_eq!(got[1], ("{\"b\":[1,2".into(), 2));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let got = each_read_size(b"\xEF\xBB\xBF{\"a\":1}\n");
+        assert_eq!(got, vec![("{\"a\":1}".into(), 1)]);
     }
 
     #[test]

@@ -142,7 +142,8 @@ proptest! {
             for (name, value) in &alert.attributes {
                 prop_assert!(!name.is_empty() && name.len() <= 256);
                 prop_assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)));
-                prop_assert!(!value.is_empty());
+                prop_assert!(!value.is_empty() && value.len() <= 256);
+                prop_assert!(!value.chars().any(char::is_control));
             }
             prop_assert_eq!(alert.id.len(), 64);
             prop_assert!(alert.group_id.len() <= 128);

@@ -1,0 +1,177 @@
+"""A small fault-injecting HTTP proxy in front of the moto server.
+
+* SNS ``PublishBatch``: a share of calls fail — an HTTP 500, an HTTP 400 ``Throttling`` error,
+  or a 200 whose ``Failed`` list names entries that were not delivered (they are taken out
+  of the request before it is forwarded, as SNS would not have delivered them).
+* S3 ``GetObject``: optionally the body is cut off halfway and the connection closed.
+
+Everything else is forwarded unchanged. Loopback only, bounded, and stopped by the fixture.
+"""
+
+from __future__ import annotations
+
+import http.client
+import http.server
+import random
+import re
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Faults:
+    sns_failure_rate: float = 0.0
+    cut_s3_bodies: bool = False
+    seed: int = 1
+    rng: random.Random = field(init=False)
+    calls: int = 0
+    injected: dict = field(default_factory=lambda: {"500": 0, "throttling": 0, "partial": 0, "cut": 0})
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self):
+        self.rng = random.Random(self.seed)
+
+    def roll(self) -> str | None:
+        """Fails exactly `sns_failure_rate` of the calls, spread evenly (the first call
+        included), cycling through the kinds of failure."""
+        with self.lock:
+            call = self.calls
+            self.calls += 1
+            if (call * 7) % 10 >= round(self.sns_failure_rate * 10):
+                return None
+            kind = ["500", "throttling", "partial"][sum(self.injected.values()) % 3]
+            self.injected[kind] += 1
+            return kind
+
+
+ERROR_XML = (
+    '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>{type}</Type>'
+    "<Code>{code}</Code><Message>{message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"
+)
+
+
+def _entry_ids(form: dict[str, list[str]]) -> dict[str, str]:
+    """member number -> entry Id of a form-encoded PublishBatch request."""
+    ids = {}
+    for key, values in form.items():
+        match = re.fullmatch(r"PublishBatchRequestEntries\.member\.(\d+)\.Id", key)
+        if match:
+            ids[match.group(1)] = values[0]
+    return ids
+
+
+def _drop_members(form: dict[str, list[str]], members: set[str]) -> bytes:
+    """The request without the given entries, the rest renumbered from 1."""
+    kept = sorted((int(n) for n in _entry_ids(form) if n not in members))
+    renumber = {str(old): str(new) for new, old in enumerate(kept, 1)}
+    pairs = []
+    for key, values in form.items():
+        match = re.match(r"PublishBatchRequestEntries\.member\.(\d+)\.(.*)", key)
+        if match:
+            if match.group(1) in members:
+                continue
+            key = f"PublishBatchRequestEntries.member.{renumber[match.group(1)]}.{match.group(2)}"
+        pairs.extend((key, v) for v in values)
+    return urllib.parse.urlencode(pairs).encode()
+
+
+class FaultProxy:
+    def __init__(self, upstream: str, faults: Faults):
+        self.faults = faults
+        parsed = urllib.parse.urlparse(upstream)
+        host, port = parsed.hostname, parsed.port
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _forward(self, body: bytes | None) -> tuple[int, list[tuple[str, str]], bytes]:
+                connection = http.client.HTTPConnection(host, port, timeout=60)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "connection")}
+                if body is not None:
+                    headers["Content-Length"] = str(len(body))
+                connection.request(self.command, self.path, body=body, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
+                connection.close()
+                return response.status, response.getheaders(), data
+
+            def _send(self, status: int, headers: list[tuple[str, str]], data: bytes, cut: bool = False):
+                self.send_response(status)
+                for key, value in headers:
+                    if key.lower() not in ("content-length", "transfer-encoding", "connection", "date", "server"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                if cut:
+                    self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(data[: len(data) // 2] if cut else data)
+                if cut:
+                    self.wfile.flush()
+                    self.close_connection = True
+
+            def _body(self) -> bytes | None:
+                length = self.headers.get("Content-Length")
+                return self.rfile.read(int(length)) if length else None
+
+            def do_GET(self):
+                status, headers, data = self._forward(None)
+                is_object = status == 200 and "list-type" not in self.path and len(data) > 64
+                if proxy.faults.cut_s3_bodies and is_object:
+                    with proxy.faults.lock:
+                        proxy.faults.injected["cut"] += 1
+                    return self._send(status, headers, data, cut=True)
+                self._send(status, headers, data)
+
+            def do_HEAD(self):
+                status, headers, data = self._forward(None)
+                self._send(status, headers, data)
+
+            def do_PUT(self):
+                status, headers, data = self._forward(self._body())
+                self._send(status, headers, data)
+
+            def do_POST(self):
+                body = self._body() or b""
+                form = urllib.parse.parse_qs(body.decode(errors="replace"), keep_blank_values=True)
+                if form.get("Action") == ["PublishBatch"]:
+                    fault = proxy.faults.roll()
+                    if fault == "500":
+                        xml = ERROR_XML.format(type="Receiver", code="InternalError", message="injected")
+                        return self._send(500, [("Content-Type", "text/xml")], xml.encode())
+                    if fault == "throttling":
+                        xml = ERROR_XML.format(type="Sender", code="Throttling", message="Rate exceeded")
+                        return self._send(400, [("Content-Type", "text/xml")], xml.encode())
+                    if fault == "partial":
+                        ids = _entry_ids(form)
+                        with proxy.faults.lock:
+                            dropped = {n for n in ids if proxy.faults.rng.random() < 0.5} or {min(ids)}
+                        status, headers, data = self._forward(_drop_members(form, dropped) if len(dropped) < len(ids) else None)
+                        failed = "".join(
+                            f"<member><Id>{ids[n]}</Id><Code>InternalError</Code><Message>injected</Message>"
+                            f"<SenderFault>false</SenderFault></member>"
+                            for n in sorted(dropped)
+                        )
+                        if len(dropped) == len(ids):
+                            data = (b'<PublishBatchResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">'
+                                    b"<PublishBatchResult><Successful/><Failed/></PublishBatchResult>"
+                                    b"<ResponseMetadata><RequestId>fault-proxy</RequestId></ResponseMetadata></PublishBatchResponse>")
+                            status, headers = 200, [("Content-Type", "text/xml")]
+                        text = data.decode()
+                        text = re.sub(r"<Failed\s*/>", "<Failed></Failed>", text)
+                        text = text.replace("<Failed>", "<Failed>" + failed, 1)
+                        return self._send(status, headers, text.encode())
+                status, headers, data = self._forward(body)
+                self._send(status, headers, data)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
