@@ -42,6 +42,13 @@ fn json_lines(output: &Output) -> Vec<Value> {
         .collect()
 }
 
+fn statuses(findings: &[Value]) -> Vec<&str> {
+    findings
+        .iter()
+        .map(|f| f["status"].as_str().unwrap())
+        .collect()
+}
+
 fn temp_file(name: &str, bytes: &[u8]) -> String {
     let path =
         std::env::temp_dir().join(format!("bedrock-alerts-cli-{}-{name}", std::process::id()));
@@ -220,10 +227,7 @@ fn bad_records_are_warnings_and_scanning_goes_on() {
     );
     assert_eq!(output.status.code(), Some(0));
     let findings = json_lines(&output);
-    let statuses: Vec<&str> = findings
-        .iter()
-        .map(|f| f["status"].as_str().unwrap())
-        .collect();
+    let statuses = statuses(&findings);
     assert_eq!(
         statuses,
         vec![
@@ -276,10 +280,7 @@ fn truncated_gzip_keeps_earlier_findings_and_exits_one() {
     std::fs::remove_file(&path).unwrap();
     assert_eq!(output.status.code(), Some(1));
     let findings = json_lines(&output);
-    let statuses: Vec<&str> = findings
-        .iter()
-        .map(|f| f["status"].as_str().unwrap())
-        .collect();
+    let statuses = statuses(&findings);
     assert_eq!(
         statuses,
         vec![

@@ -57,6 +57,34 @@ pub struct AlertMessage {
     pub severity: Severity,
 }
 
+impl AlertMessage {
+    /// The message with its attributes cleaned for SNS (no control characters, at most
+    /// 256 bytes, none empty, at most 10).
+    fn assemble(
+        id: String,
+        group_id: String,
+        subject: String,
+        message: String,
+        attributes: Vec<(String, String)>,
+        severity: Severity,
+    ) -> AlertMessage {
+        let mut attributes: Vec<(String, String)> = attributes
+            .into_iter()
+            .map(|(name, value)| (name, attribute_value(&value)))
+            .filter(|(_, value)| !value.is_empty())
+            .collect();
+        attributes.truncate(10);
+        AlertMessage {
+            id,
+            group_id,
+            subject,
+            message,
+            attributes,
+            severity,
+        }
+    }
+}
+
 /// Groups findings and renders one message per group (plus a summary past the cap).
 pub fn build_alerts(findings: &[Finding], options: &AlertOptions) -> Vec<AlertMessage> {
     let mut groups: BTreeMap<GroupKey, Vec<&Finding>> = BTreeMap::new();
@@ -250,21 +278,8 @@ fn render_group(key: &GroupKey, members: &[&Finding], options: &AlertOptions) ->
     }
     attributes.extend(account.clone().map(|a| ("account_id".to_owned(), a)));
     attributes.extend(region.clone().map(|r| ("region".to_owned(), r)));
-    let mut attributes: Vec<(String, String)> = attributes
-        .into_iter()
-        .map(|(name, value)| (name, attribute_value(&value)))
-        .filter(|(_, value)| !value.is_empty())
-        .collect();
-    attributes.truncate(10);
     let message = structured_message(&subject, &text, payload, options.max_message_bytes);
-    AlertMessage {
-        id,
-        group_id: digest,
-        subject,
-        message,
-        attributes,
-        severity,
-    }
+    AlertMessage::assemble(id, digest, subject, message, attributes, severity)
 }
 
 fn render_overflow(rest: &[&Finding], groups: usize, options: &AlertOptions) -> AlertMessage {
@@ -306,18 +321,12 @@ fn render_overflow(rest: &[&Finding], groups: usize, options: &AlertOptions) -> 
         rest.len()
     ));
     let message = structured_message(&subject, &text, payload, options.max_message_bytes);
-    AlertMessage {
-        id,
-        group_id: digest,
-        subject,
-        message,
-        attributes: vec![
-            ("severity".to_owned(), severity.as_str().to_owned()),
-            ("source".to_owned(), key.source.to_owned()),
-            ("status".to_owned(), key.status.clone()),
-        ],
-        severity,
-    }
+    let attributes = vec![
+        ("severity".to_owned(), severity.as_str().to_owned()),
+        ("source".to_owned(), key.source.to_owned()),
+        ("status".to_owned(), key.status.clone()),
+    ];
+    AlertMessage::assemble(id, digest, subject, message, attributes, severity)
 }
 
 #[derive(Serialize)]

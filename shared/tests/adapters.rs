@@ -42,6 +42,17 @@ fn ok_entry(id: &str) -> PublishBatchResultEntry {
         .build()
 }
 
+/// A response in which every entry of the request went through.
+fn all_successful(
+    req: &aws_sdk_sns::operation::publish_batch::PublishBatchInput,
+) -> PublishBatchOutput {
+    let mut out = PublishBatchOutput::builder();
+    for entry in req.publish_batch_request_entries() {
+        out = out.successful(ok_entry(entry.id()));
+    }
+    out.build()
+}
+
 fn failed_entry(id: &str, sender_fault: bool) -> BatchResultErrorEntry {
     BatchResultErrorEntry::builder()
         .id(id)
@@ -124,13 +135,7 @@ async fn failing_calls_are_an_error_after_the_attempts() {
 async fn batches_hold_at_most_ten_entries() {
     let any = mock!(aws_sdk_sns::Client::publish_batch)
         .match_requests(|req| req.publish_batch_request_entries().len() <= 10)
-        .then_compute_output(|req| {
-            let mut out = PublishBatchOutput::builder();
-            for entry in req.publish_batch_request_entries() {
-                out = out.successful(ok_entry(entry.id()));
-            }
-            out.build()
-        });
+        .then_compute_output(all_successful);
     let client = mock_client!(aws_sdk_sns, RuleMode::MatchAny, [&any]);
     assert_eq!(
         publisher(client, TOPIC).publish(&alerts(25)).await.unwrap(),
@@ -149,13 +154,7 @@ async fn fifo_topics_get_group_and_deduplication_ids() {
                     && e.message_structure() == Some("json")
             })
         })
-        .then_compute_output(|req| {
-            let mut out = PublishBatchOutput::builder();
-            for entry in req.publish_batch_request_entries() {
-                out = out.successful(ok_entry(entry.id()));
-            }
-            out.build()
-        });
+        .then_compute_output(all_successful);
     let client = mock_client!(aws_sdk_sns, RuleMode::MatchAny, [&fifo]);
     let topic = "arn:aws:sns:us-east-1:111122223333:alerts.fifo";
     publisher(client, topic).publish(&alerts(2)).await.unwrap();
