@@ -327,17 +327,19 @@ fn usage_errors_exit_two() {
 
 #[test]
 fn prompts_and_outputs_never_reach_the_output() {
-    let output = run(
-        &[
+    for format in ["json", "text"] {
+        let args = [
             "scan",
             "--format",
-            "json",
+            format,
             "--guardrail-as-warn",
             &events("objects"),
-        ],
-        None,
-    );
-    let text =
-        String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap();
-    assert!(!text.contains("CANARY"));
+            &events("."),
+        ];
+        let output = run(&args, None);
+        let text =
+            String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap();
+        assert!(text.contains("ThrottlingException"), "{format}");
+        assert!(!text.contains("CANARY"), "{format}");
+    }
 }

@@ -123,3 +123,19 @@ def test_min_severity_error_drops_warnings(aws, start_function):
     kind, response = function.invoke({"awslogs": {"data": "not base64!"}})
     assert (kind, response) == ("response", {"findings": 0, "alerts": 0})
     assert aws.messages(queue) == []
+
+
+@pytest.mark.parametrize("kind, event_name", [("cwlogs", "cwlogs-invocation-failure.json"), ("s3", "s3-object-created.json")])
+def test_trace_logging_leaks_no_prompt(aws, start_function, kind, event_name):
+    """Even at TRACE, where the runtime logs raw events, no prompt or output text appears."""
+    topic, queue = aws.topic_with_queue()
+    bucket = aws.bucket()
+    key = "bedrock/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2026/11/20/14/20261120T140512345Z_4dbc03d57ffa1c7d.json.gz"
+    aws.put(bucket, key, "objects/invocation-batch.json.gz")
+    function = start_function(kind, ALERT_TOPIC_ARN=topic, AWS_LAMBDA_LOG_LEVEL="TRACE")
+    kind_, response = function.invoke(load_event(event_name, bucket))
+    assert kind_ == "response", response
+    logs = function.logs()
+    assert "invocation summary" in logs and "TRACE" in logs.upper()
+    assert "CANARY" not in logs
+    assert "CANARY" not in json.dumps(aws.messages(queue))
