@@ -6,7 +6,8 @@
 #   3. sam build (rust-cargolambda, arm64 bootstrap binaries)
 #   4. the end-to-end tests: a moto server (S3, SNS, SQS) and the Lambda runtime API
 #      emulator running the very bootstrap binaries sam build produced (through qemu on
-#      non-arm64 hosts), plus the CLI's S3 replay path.
+#      non-arm64 hosts), plus the CLI's S3 replay path
+#   5. cargo deny (licenses, bans, sources; pinned, installed into .tools/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}" SAM_CLI_TELEMETRY=0
@@ -39,3 +40,9 @@ if [ "$(uname -m)" != aarch64 ] && { ! command -v qemu-aarch64-static > /dev/nul
   scripts/install-qemu.sh
 fi
 E2E_FUNCTIONS=sam pytest -q tests/e2e
+
+step "cargo deny: licenses, bans, sources (advisories need the RustSec database online)"
+if [ ! -x .tools/bin/cargo-deny ]; then
+  cargo install cargo-deny --locked --version 0.20.2 --root .tools --quiet
+fi
+.tools/bin/cargo-deny --offline --log-level error check licenses bans sources
