@@ -854,9 +854,10 @@ def cw_events(c: Corpus) -> None:
     doc = compact(messages).encode()
     c.case(
         "cw-message-not-json", "cw_event",
-        "logEvents with a text message and a truncated JSON message (UNPARSEABLE_RECORD each), an empty message and non-object entries (skipped)",
-        {"statuses": ["UNPARSEABLE_RECORD", "UNPARSEABLE_RECORD", "ValidationException"], "reason_contains": "log event message is not JSON",
-         "counts": {"cloudwatch_log_events": 4, "bad_records": 2}},
+        "logEvents with a text message and a truncated JSON message (UNPARSEABLE_RECORD each), an empty message (nothing) "
+        "and non-object entries (UNPARSEABLE_RECORD \"log event is not an object\" each)",
+        {"statuses": ["UNPARSEABLE_RECORD"] * 4 + ["ValidationException"], "reason_contains": "log event message is not JSON",
+         "counts": {"cloudwatch_log_events": 6, "bad_records": 4}},
         file=c.cw_event("cw-message-not-json", awslogs_event(b64(gz(doc))), decoded=doc),
     )
     no_message = subscription(INVOCATION_LOG_GROUP, ["x", "x", "x", invocation(4, "ThrottlingException")])

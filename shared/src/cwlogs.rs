@@ -11,7 +11,12 @@ use crate::fields::{text, timestamp_from_millis};
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
-use serde_json::Value;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Number, Value};
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
 
 /// Standard alphabet; padding optional (some producers strip it).
 const BASE64: GeneralPurpose = GeneralPurpose::new(
@@ -54,28 +59,169 @@ pub fn is_control_message(doc: &RawDocument<'_>) -> bool {
     doc.message_type.as_ref().and_then(Value::as_str) == Some("CONTROL_MESSAGE")
 }
 
-/// One entry of `logEvents`.
-#[derive(Debug, PartialEq, Eq)]
-pub struct LogEvent<'d> {
-    pub id: Option<String>,
-    /// RFC 3339.
-    pub timestamp: Option<String>,
-    pub message: Option<&'d str>,
+/// The `logEvents` of a subscription document, read in the same single pass as the rest of
+/// the document: each message is unescaped once and nothing else is copied.
+#[derive(Debug)]
+pub struct LogEvents<'d>(Lenient<'d>);
+
+impl<'de: 'd, 'd> Deserialize<'de> for LogEvents<'d> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Lenient::deserialize(deserializer).map(LogEvents)
+    }
 }
 
-/// The log events of a subscription document; entries that are not objects are skipped.
-pub fn log_events<'d>(doc: &'d RawDocument<'_>) -> impl Iterator<Item = LogEvent<'d>> {
-    doc.log_events
-        .as_ref()
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|event| event.is_object())
-        .map(|event| LogEvent {
-            id: text(event.get("id")),
-            timestamp: timestamp_from_millis(event.get("timestamp")),
-            message: event.get("message").and_then(Value::as_str),
-        })
+/// One entry of `logEvents`. The id and timestamp are turned into text only when a finding
+/// needs them.
+#[derive(Debug, Default)]
+pub struct LogEvent<'d> {
+    id: Option<Lenient<'d>>,
+    timestamp: Option<Lenient<'d>>,
+    message: Option<Lenient<'d>>,
+}
+
+impl LogEvent<'_> {
+    pub fn id(&self) -> Option<String> {
+        text(self.id.as_ref()?.scalar().as_ref())
+    }
+
+    /// RFC 3339.
+    pub fn timestamp(&self) -> Option<String> {
+        timestamp_from_millis(self.timestamp.as_ref()?.scalar().as_ref())
+    }
+
+    /// The log record; `None` unless the message is a string.
+    pub fn message(&self) -> Option<&str> {
+        match self.message.as_ref()? {
+            Lenient::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// The entries of a subscription document's `logEvents`, each `None` when it is not a log
+/// event object; `Err` when `logEvents` is not a list.
+pub fn log_events<'e, 'd>(
+    doc: &'e RawDocument<'d>,
+) -> Result<Vec<Option<&'e LogEvent<'d>>>, NotAList> {
+    match doc.log_events.as_ref().map(|events| &events.0) {
+        None => Ok(Vec::new()),
+        Some(Lenient::List(items)) => Ok(items
+            .iter()
+            .map(|item| match item {
+                Lenient::Event(event) => Some(event.as_ref()),
+                _ => None,
+            })
+            .collect()),
+        Some(_) => Err(NotAList),
+    }
+}
+
+/// `logEvents` is there but is not a list.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("logEvents is not a list")]
+pub struct NotAList;
+
+/// Any JSON value, reduced to what log events need: strings (borrowed when they have no
+/// escapes), numbers, lists, and objects read as log events (other members skipped).
+#[derive(Debug)]
+enum Lenient<'d> {
+    Text(Cow<'d, str>),
+    Number(Number),
+    List(Vec<Lenient<'d>>),
+    Event(Box<LogEvent<'d>>),
+    Other,
+}
+
+impl Lenient<'_> {
+    /// A string or number as a JSON value, for the lenient field readers.
+    fn scalar(&self) -> Option<Value> {
+        match self {
+            Lenient::Text(text) => Some(Value::String(text.as_ref().to_owned())),
+            Lenient::Number(number) => Some(Value::Number(number.clone())),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum Member {
+    Id,
+    Timestamp,
+    Message,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de: 'd, 'd> Deserialize<'de> for Lenient<'d> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientVisitor(PhantomData))
+    }
+}
+
+struct LenientVisitor<'d>(PhantomData<Lenient<'d>>);
+
+impl<'de: 'd, 'd> Visitor<'de> for LenientVisitor<'d> {
+    type Value = Lenient<'d>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(Lenient::Text(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Lenient::Text(Cow::Owned(text.to_owned())))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+        Ok(Lenient::Text(Cow::Owned(text)))
+    }
+
+    fn visit_u64<E>(self, number: u64) -> Result<Self::Value, E> {
+        Ok(Lenient::Number(number.into()))
+    }
+
+    fn visit_i64<E>(self, number: i64) -> Result<Self::Value, E> {
+        Ok(Lenient::Number(number.into()))
+    }
+
+    fn visit_f64<E>(self, number: f64) -> Result<Self::Value, E> {
+        Ok(Number::from_f64(number).map_or(Lenient::Other, Lenient::Number))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Lenient::Other)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Lenient::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Lenient::List(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut event = LogEvent::default();
+        while let Some(member) = map.next_key()? {
+            match member {
+                Member::Id => event.id = Some(map.next_value()?),
+                Member::Timestamp => event.timestamp = Some(map.next_value()?),
+                Member::Message => event.message = Some(map.next_value()?),
+                Member::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Lenient::Event(Box::new(event)))
+    }
 }
 
 /// Knowledge-base id from a vended-log group name such as
@@ -136,13 +282,31 @@ mod tests {
         let text = r#"{"messageType":"DATA_MESSAGE","owner":"111122223333","logGroup":"g","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"3","timestamp":1718683433639,"message":"{}"},"junk"]}"#;
         let doc = Document::parse(text.as_bytes()).unwrap();
         assert!(!is_control_message(&doc.raw));
-        let events: Vec<_> = log_events(&doc.raw).collect();
-        assert_eq!(events.len(), 1);
-        assert_eq!(events[0].id.as_deref(), Some("3"));
-        assert_eq!(events[0].message, Some("{}"));
+        let events = log_events(&doc.raw).unwrap();
+        assert_eq!(events.len(), 2);
+        let event = events[0].as_ref().unwrap();
+        assert_eq!(event.id().as_deref(), Some("3"));
+        assert_eq!(
+            event.timestamp().as_deref(),
+            Some("2024-06-18T04:03:53.639Z")
+        );
+        assert_eq!(event.message(), Some("{}"));
+        assert!(events[1].is_none(), "a string is not a log event");
         let control = r#"{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}"#;
         let doc = Document::parse(control.as_bytes()).unwrap();
         assert!(is_control_message(&doc.raw));
+    }
+
+    #[test]
+    fn messages_are_unescaped_and_other_types_are_not_messages() {
+        let text = r#"{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","message":"{\"a\":\"\u00e9\"}"},{"id":"2","message":{"a":1}},{"id":"3"}]}"#;
+        let doc = Document::parse(text.as_bytes()).unwrap();
+        let events = log_events(&doc.raw).unwrap();
+        let messages: Vec<_> = events.iter().map(|e| e.unwrap().message()).collect();
+        assert_eq!(messages, [Some("{\"a\":\"\u{e9}\"}"), None, None]);
+        let not_a_list =
+            Document::parse(br#"{"messageType":"DATA_MESSAGE","logEvents":{"a":1}}"#).unwrap();
+        assert_eq!(log_events(&not_a_list.raw).unwrap_err(), NotAList);
     }
 
     #[test]

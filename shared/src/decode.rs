@@ -222,16 +222,31 @@ pub fn open<R: Read + Send + 'static>(source: R, cap: u64) -> Result<Decoded, Re
     })
 }
 
-/// Decodes an in-memory payload whole (CloudWatch subscription data, Kinesis records).
+/// Decodes an in-memory payload whole (CloudWatch subscription data, Kinesis records) on
+/// the calling thread: for a payload of a few megabytes a read-ahead thread costs more than
+/// it saves.
 pub fn decode_all(bytes: &[u8], cap: u64) -> Result<Vec<u8>, ReadError> {
-    let mut decoded = open(io::Cursor::new(bytes.to_vec()), cap)?;
-    let mut out = Vec::new();
-    decoded
-        .reader()
+    let source: Box<dyn Read + '_> = if bytes.starts_with(&GZIP_MAGIC) {
+        Box::new(MultiGzDecoder::new(bytes))
+    } else {
+        Box::new(bytes)
+    };
+    let mut capped = Capped {
+        inner: source,
+        decoded: Arc::new(AtomicU64::new(0)),
+        cap,
+    };
+    // Logs compress about tenfold; the vector grows from there if needed.
+    let expected = bytes.len().saturating_mul(10).min(EXPECTED_PAYLOAD_MAX);
+    let mut out = Vec::with_capacity(expected.min(usize::try_from(cap).unwrap_or(usize::MAX)));
+    capped
         .read_to_end(&mut out)
         .map_err(|e| ReadError::classify(e, out.len() as u64))?;
     Ok(out)
 }
+
+/// Upper bound of the first allocation for a decoded payload.
+const EXPECTED_PAYLOAD_MAX: usize = 16 << 20;
 
 #[cfg(test)]
 mod tests {

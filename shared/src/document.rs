@@ -1,40 +1,51 @@
 //! Document layer: parses one framed JSON document and tells what it is.
 //!
-//! One pass of `serde_json` reads the few fields we route on; prompt and response bodies
-//! (`input`, `output`) are skipped or kept as unparsed raw JSON and never copied.
+//! One pass of `serde_json` reads the few fields we route on. The fields a verdict depends
+//! on are parsed (they are absent or null in a healthy record); identifying fields and
+//! prompt and response bodies are kept as unparsed raw JSON borrowed from the input, and
+//! parsed only when a finding needs them (`fields::parsed`). A healthy record is routed
+//! and classified without a single allocation.
 
+use crate::cwlogs::LogEvents;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
+
+/// A field kept as raw JSON text, borrowed from the document.
+pub type Raw<'a> = Option<&'a RawValue>;
 
 /// The fields of every document shape we understand. Every field is optional and accepts
 /// any JSON type, so a shape change never fails the parse: only invalid JSON does.
 #[derive(Debug, Default, Deserialize)]
 pub struct RawDocument<'a> {
     // Model invocation log record.
-    #[serde(rename = "schemaType")]
-    pub schema_type: Option<Value>,
-    pub operation: Option<Value>,
-    #[serde(rename = "modelId")]
-    pub model_id: Option<Value>,
-    #[serde(rename = "requestId")]
-    pub request_id: Option<Value>,
+    #[serde(rename = "schemaType", borrow)]
+    pub schema_type: Raw<'a>,
+    #[serde(borrow)]
+    pub operation: Raw<'a>,
+    #[serde(rename = "modelId", borrow)]
+    pub model_id: Raw<'a>,
+    #[serde(rename = "requestId", borrow)]
+    pub request_id: Raw<'a>,
+    /// Parsed in full, like every field a verdict depends on: an unreadable value makes the
+    /// whole record a bad record instead of hiding a failure.
     #[serde(rename = "errorCode")]
     pub error_code: Option<Value>,
     #[serde(rename = "errorMessage")]
     pub error_message: Option<Value>,
-    pub timestamp: Option<Value>,
-    #[serde(rename = "accountId")]
-    pub account_id: Option<Value>,
-    pub region: Option<Value>,
-    #[serde(rename = "inferenceRegion")]
-    pub inference_region: Option<Value>,
-    /// Kept raw: only looked into when guardrail interventions are to be reported.
     #[serde(borrow)]
-    pub output: Option<&'a RawValue>,
+    pub timestamp: Raw<'a>,
+    #[serde(rename = "accountId", borrow)]
+    pub account_id: Raw<'a>,
+    #[serde(borrow)]
+    pub region: Raw<'a>,
+    /// Only looked into when guardrail interventions are to be reported.
+    #[serde(borrow)]
+    pub output: Raw<'a>,
 
     // Knowledge-base application log event.
-    pub event_timestamp: Option<Value>,
+    #[serde(borrow)]
+    pub event_timestamp: Raw<'a>,
     pub event_type: Option<Value>,
     pub event: Option<Value>,
     pub level: Option<Value>,
@@ -45,10 +56,8 @@ pub struct RawDocument<'a> {
     pub owner: Option<Value>,
     #[serde(rename = "logGroup")]
     pub log_group: Option<Value>,
-    #[serde(rename = "logStream")]
-    pub log_stream: Option<Value>,
-    #[serde(rename = "logEvents")]
-    pub log_events: Option<Value>,
+    #[serde(rename = "logEvents", borrow)]
+    pub log_events: Option<LogEvents<'a>>,
 
     // Lambda CloudWatch Logs event: {"awslogs":{"data":"<base64 gzip>"}}.
     pub awslogs: Option<Value>,
@@ -140,7 +149,7 @@ impl RawDocument<'_> {
             || (self.event_timestamp.is_some() && self.event.is_some())
         {
             Kind::KnowledgeBase
-        } else if self.schema_type.as_ref().and_then(Value::as_str) == Some("ModelInvocationLog")
+        } else if self.schema_type.map(RawValue::get) == Some("\"ModelInvocationLog\"")
             || (self.model_id.is_some() && (self.operation.is_some() || self.request_id.is_some()))
             || (self.error_code.is_some()
                 && (self.model_id.is_some()

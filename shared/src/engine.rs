@@ -2,7 +2,7 @@
 //! documents, recognises each one and classifies it, unwrapping CloudWatch Logs payloads on
 //! the way. Pure apart from reading the given reader; findings go to a callback.
 
-use crate::cwlogs;
+use crate::cwlogs::{self, LogEvent};
 use crate::decode::{self, ReadError};
 use crate::document::{Document, Kind, ParseError, RawDocument};
 use crate::fields::text;
@@ -178,13 +178,14 @@ impl Engine {
     }
 }
 
-/// Where a record sits when it came wrapped in a CloudWatch Logs payload.
-#[derive(Debug, Clone, Default)]
-struct Context {
-    account_id: Option<String>,
-    log_group: Option<String>,
-    event_id: Option<String>,
-    event_timestamp: Option<String>,
+/// Where a record sits when it came wrapped in a CloudWatch Logs payload. Borrowed from
+/// the enclosing documents and turned into text only when a finding is emitted.
+#[derive(Debug, Clone, Copy, Default)]
+struct Context<'c> {
+    account_id: Option<&'c str>,
+    log_group: Option<&'c str>,
+    /// The log event the record came in.
+    event: Option<&'c LogEvent<'c>>,
     line: Option<u64>,
 }
 
@@ -215,10 +216,12 @@ impl<'e, 's> Scan<'e, 's> {
         }
     }
 
-    fn frame(&mut self, frame: Frame<'_>, outer: &Context, nesting: u8) {
-        let mut context = outer.clone();
-        // Line numbers refer to the outermost input.
-        context.line = outer.line.or(Some(frame.line));
+    fn frame(&mut self, frame: Frame<'_>, outer: &Context<'_>, nesting: u8) {
+        let context = Context {
+            // Line numbers refer to the outermost input.
+            line: outer.line.or(Some(frame.line)),
+            ..*outer
+        };
         match Document::parse(frame.bytes) {
             Err(error) => self.recover(frame, &context, nesting, error),
             Ok(doc) => self.document(&doc, &context, nesting),
@@ -228,13 +231,13 @@ impl<'e, 's> Scan<'e, 's> {
     /// A frame that does not parse loses as little as possible: a multi-line frame (an
     /// unclosed bracket swallowed the lines after it) is read again line by line, and
     /// garbage in front of a document on the same line is reported alone.
-    fn recover(&mut self, frame: Frame<'_>, context: &Context, nesting: u8, error: ParseError) {
+    fn recover(&mut self, frame: Frame<'_>, context: &Context<'_>, nesting: u8, error: ParseError) {
         let bytes = frame.bytes;
         if bytes.contains(&b'\n') {
             for (offset, line) in bytes.split(|b| *b == b'\n').enumerate() {
                 let line_context = Context {
                     line: context.line.map(|l| l + offset as u64),
-                    ..context.clone()
+                    ..*context
                 };
                 frames_of(line, |inner| self.frame(inner, &line_context, nesting));
             }
@@ -251,15 +254,15 @@ impl<'e, 's> Scan<'e, 's> {
             frames_of(rest, |inner| self.frame(inner, context, nesting));
             return;
         }
-        let reason = match &context.event_id {
+        let reason = match context.event {
             Some(_) => format!("log event message is not JSON: {error}"),
             None => error.to_string(),
         };
         self.bad_record(context, reason);
     }
 
-    fn document(&mut self, doc: &Document<'_>, context: &Context, nesting: u8) {
-        let inside_event = context.event_id.is_some();
+    fn document(&mut self, doc: &Document<'_>, context: &Context<'_>, nesting: u8) {
+        let inside_event = context.event.is_some();
         match doc.kind {
             Kind::Invocation => {
                 self.counts.invocation_records += 1;
@@ -292,77 +295,86 @@ impl<'e, 's> Scan<'e, 's> {
         }
     }
 
-    fn subscription(&mut self, doc: &RawDocument<'_>, outer: &Context, nesting: u8) {
+    fn subscription(&mut self, doc: &RawDocument<'_>, outer: &Context<'_>, nesting: u8) {
         if cwlogs::is_control_message(doc) {
             self.counts.control_messages += 1;
             return;
         }
+        let account_id = text(doc.owner.as_ref());
+        let log_group = text(doc.log_group.as_ref());
         let base = Context {
-            account_id: text(doc.owner.as_ref()),
-            log_group: text(doc.log_group.as_ref()),
-            ..outer.clone()
+            account_id: account_id.as_deref(),
+            log_group: log_group.as_deref(),
+            ..*outer
         };
-        if doc
-            .log_events
-            .as_ref()
-            .is_some_and(|events| !events.is_array())
-        {
-            self.bad_record(&base, "logEvents is not a list".to_owned());
-        }
-        for event in cwlogs::log_events(doc) {
+        let events = match cwlogs::log_events(doc) {
+            Ok(events) => events,
+            Err(error) => return self.bad_record(&base, error.to_string()),
+        };
+        for event in events {
             self.counts.cloudwatch_log_events += 1;
-            let context = Context {
-                event_id: event.id.clone().or_else(|| Some(String::new())),
-                event_timestamp: event.timestamp.clone(),
-                ..base.clone()
+            let Some(event) = event else {
+                self.bad_record(&base, "log event is not an object".to_owned());
+                continue;
             };
-            match event.message {
-                Some(message) => frames_of(message.as_bytes(), |frame| {
-                    self.frame(frame, &context, nesting + 1)
-                }),
+            let context = Context {
+                event: Some(event),
+                ..base
+            };
+            match event.message() {
+                Some(message) => self.embedded(message.as_bytes(), &context, nesting + 1),
                 None => self.bad_record(&context, "log event has no message".to_owned()),
             }
         }
     }
 
+    /// A log event's message or a decoded payload: almost always exactly one document, so it
+    /// is parsed whole and framed only when that fails (several documents, garbage, a BOM).
+    /// Framing one document would find just that document, so both ways agree.
+    fn embedded(&mut self, bytes: &[u8], context: &Context<'_>, nesting: u8) {
+        match Document::parse(bytes) {
+            Ok(doc) => self.document(&doc, context, nesting),
+            Err(_) => frames_of(bytes, |frame| self.frame(frame, context, nesting)),
+        }
+    }
+
     /// A base64 (+ gzip) payload embedded in an event: decoded and scanned in place.
-    fn payload(&mut self, data: &str, what: &str, context: &Context, nesting: u8) {
+    fn payload(&mut self, data: &str, what: &str, context: &Context<'_>, nesting: u8) {
         match cwlogs::decode_payload(data, self.engine.limits.max_decoded_bytes) {
             Ok(bytes) => {
                 self.counts.decoded_bytes += bytes.len() as u64;
-                frames_of(&bytes, |frame| self.frame(frame, context, nesting + 1));
+                self.embedded(&bytes, context, nesting + 1);
             }
             Err(error) => self.bad_record(context, format!("{what}: {error}")),
         }
     }
 
-    fn bad_record(&mut self, context: &Context, reason: String) {
+    fn bad_record(&mut self, context: &Context<'_>, reason: String) {
         self.counts.bad_records += 1;
         let finding = Finding::unparseable(Origin::default(), reason);
         self.emit(Some(finding), context);
     }
 
-    fn emit(&mut self, finding: Option<Finding>, context: &Context) {
+    fn emit(&mut self, finding: Option<Finding>, context: &Context<'_>) {
         let Some(mut finding) = finding.and_then(|f| self.engine.policy.apply(f)) else {
             return;
         };
         finding.origin = Origin {
             input: self.input.to_owned(),
             line: context.line,
-            event_id: context.event_id.clone().filter(|id| !id.is_empty()),
+            event_id: context.event.and_then(LogEvent::id),
         };
         if finding.account_id.is_none() {
-            finding.account_id = context.account_id.clone();
+            finding.account_id = context.account_id.map(str::to_owned);
         }
         if finding.timestamp.is_none() {
-            finding.timestamp = context.event_timestamp.clone();
+            finding.timestamp = context.event.and_then(LogEvent::timestamp);
         }
         if finding.source == crate::finding::Source::KnowledgeBase
             && finding.knowledge_base_id.is_none()
         {
             finding.knowledge_base_id = context
                 .log_group
-                .as_deref()
                 .and_then(cwlogs::knowledge_base_from_log_group);
         }
         self.counts.record(&finding);

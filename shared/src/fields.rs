@@ -2,7 +2,13 @@
 //! objects), so every read tolerates the wrong shape and yields `None` instead of failing.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::value::RawValue;
 use serde_json::Value;
+
+/// The value of a field kept as raw JSON (`document::Raw`), parsed now that it is needed.
+pub fn parsed(raw: Option<&RawValue>) -> Option<Value> {
+    serde_json::from_str(raw?.get()).ok()
+}
 
 /// Follows a path of object keys.
 pub fn at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
@@ -94,6 +100,13 @@ mod tests {
         assert_eq!(text(Some(&json!(null))), None);
         assert_eq!(text(Some(&json!({"a":1}))), None);
         assert_eq!(text(None), None);
+    }
+
+    #[test]
+    fn raw_fields_parse_on_demand() {
+        let raw = RawValue::from_string("\"ThrottlingException\"".into()).unwrap();
+        assert_eq!(parsed(Some(&raw)), Some(json!("ThrottlingException")));
+        assert_eq!(parsed(None), None);
     }
 
     #[test]

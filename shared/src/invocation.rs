@@ -2,7 +2,7 @@
 //! call; guardrail interventions are reported only when the policy asks for them.
 
 use crate::document::RawDocument;
-use crate::fields::{text, timestamp_from_text};
+use crate::fields::{parsed, text, timestamp_from_text};
 use crate::finding::{Finding, Severity, Source};
 use crate::policy::Policy;
 use memchr::memmem;
@@ -32,12 +32,12 @@ pub fn classify(doc: &RawDocument<'_>, policy: &Policy) -> Option<Finding> {
         return None;
     };
     finding.event_type = Some("ModelInvocationLog".into());
-    finding.timestamp = timestamp_from_text(doc.timestamp.as_ref());
-    finding.account_id = text(doc.account_id.as_ref());
-    finding.region = text(doc.region.as_ref());
-    finding.model_id = text(doc.model_id.as_ref());
-    finding.operation = text(doc.operation.as_ref());
-    finding.request_id = text(doc.request_id.as_ref());
+    finding.timestamp = timestamp_from_text(parsed(doc.timestamp).as_ref());
+    finding.account_id = text(parsed(doc.account_id).as_ref());
+    finding.region = text(parsed(doc.region).as_ref());
+    finding.model_id = text(parsed(doc.model_id).as_ref());
+    finding.operation = text(parsed(doc.operation).as_ref());
+    finding.request_id = text(parsed(doc.request_id).as_ref());
     Some(finding)
 }
 
@@ -82,6 +82,16 @@ mod tests {
     }
 
     const FAILED: &str = r#"{"timestamp":"2024-11-21T11:25:18Z","accountId":"111122223333","region":"us-east-1","requestId":"req-1","operation":"InvokeModel","modelId":"arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0","errorCode":"ThrottlingException","errorMessage":"Too many requests","input":{"inputBodyJson":{"messages":[{"content":"SECRET"}]}},"schemaType":"ModelInvocationLog","schemaVersion":"1.0"}"#;
+
+    #[test]
+    fn an_unreadable_identifier_does_not_hide_the_failure() {
+        // Identifiers are parsed only for findings; a lone surrogate escape leaves one out.
+        let text = FAILED.replace(r#""req-1""#, r#""\ud800""#);
+        let finding = classify_text(&text, &Policy::default()).unwrap();
+        assert_eq!(finding.status, "ThrottlingException");
+        assert_eq!(finding.request_id, None);
+        assert_eq!(finding.operation.as_deref(), Some("InvokeModel"));
+    }
 
     #[test]
     fn error_code_makes_an_error_finding_with_its_identifiers() {

@@ -5,7 +5,7 @@
 //! and level `WARN` are warnings; a finished job with failed resources is a warning.
 
 use crate::document::RawDocument;
-use crate::fields::{at, integer, strings, text, timestamp_from_millis, Arn};
+use crate::fields::{at, integer, parsed, strings, text, timestamp_from_millis, Arn};
 use crate::finding::{Finding, Severity, Source};
 use serde_json::{Map, Value};
 
@@ -37,7 +37,7 @@ pub fn classify(doc: &RawDocument<'_>) -> Option<Finding> {
 
     let mut finding = Finding::new(severity, Source::KnowledgeBase, status);
     finding.event_type = event_type;
-    finding.timestamp = timestamp_from_millis(doc.event_timestamp.as_ref());
+    finding.timestamp = timestamp_from_millis(parsed(doc.event_timestamp).as_ref());
     finding.ingestion_job_id = text(event.get("ingestion_job_id"));
     finding.data_source_id = text(event.get("data_source_id"));
     finding.document_uri = document_uri(event);
