@@ -6,7 +6,8 @@
 
 Invocation records mix Converse, ConverseStream, InvokeModel and
 InvokeModelWithResponseStream calls (stream outputs are arrays of chunks ending in
-"[DONE]"), prompts of a few hundred bytes to ~300 KB inline, offloaded bodies, and about 1 %
+"[DONE]"), prompts of a few hundred bytes up to the ~100 KB that Bedrock logs inline
+(bigger ones, and some others, offloaded to `inputBodyS3Path`), and about 1 %
 failures (a top-level errorCode). Knowledge-base files hold ingestion jobs with per-document
 events and about 1 % failed documents. Output is gzip NDJSON, as Bedrock delivers it, unless
 the name does not end in .gz. The same seed and size give the same bytes.
@@ -41,6 +42,8 @@ ERRORS = [
     ("ValidationException", "Malformed input request, please reformat your input and try again."),
     ("ServiceUnavailableException", "Bedrock is unable to process your request."),
 ]
+# Bedrock writes bodies larger than about 100 KB to the data/ prefix instead of inline.
+INLINE_LIMIT = 100_000
 KB_FAILURES = ["EMBEDDING_FAILED", "INDEXING_FAILED", "DELETION_FAILED", "METADATA_UPDATE_FAILED"]
 
 
@@ -69,8 +72,13 @@ def invocation(rng: random.Random, i: int) -> dict:
     operation = rng.choices(
         ["Converse", "ConverseStream", "InvokeModel", "InvokeModelWithResponseStream"], [4, 3, 2, 2]
     )[0]
-    big = rng.random() < 0.01
-    prompt = text(rng, rng.randint(40_000, 50_000) if big else rng.randint(20, 400))
+    size = rng.random()
+    if size < 0.01:  # the largest bodies Bedrock still logs inline: 60-95 KB
+        prompt = text(rng, rng.randint(9_000, 14_000))
+    elif size < 0.013:  # ~300 KB: over the ~100 KB inline limit, so offloaded to data/
+        prompt = text(rng, rng.randint(40_000, 50_000))
+    else:
+        prompt = text(rng, rng.randint(20, 400))
     answer = text(rng, rng.randint(20, 300))
     in_tokens, out_tokens = len(prompt) // 4, len(answer) // 4
     record: dict = {
@@ -92,7 +100,7 @@ def invocation(rng: random.Random, i: int) -> dict:
         record["errorCode"] = code
         record["errorMessage"] = message
         return record
-    if rng.random() < 0.02:
+    if rng.random() < 0.02 or len(prompt) > INLINE_LIMIT:
         base = f"s3://bedrock-logs/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2026/11/20/14/data/{record['requestId']}"
         record["input"] = {"inputContentType": "application/json", "inputBodyS3Path": base + "_input.json.gz",
                            "inputTokenCount": in_tokens}
