@@ -54,19 +54,26 @@ def run_once(command: list[str]) -> tuple[float, int | None, str]:
     return elapsed, int(match.group(1)) if match else None, done.stderr
 
 
-def measure(name: str, command: list[str], decoded: int, runs: int) -> dict:
-    times, peaks = [], []
+def measure(commands: list[tuple[str, list[str]]], decoded: int, runs: int) -> list[dict]:
+    """Runs the commands in rounds (each once per round) so that a slow spell of a shared
+    machine hits all of them alike, not one command's runs."""
+    times: dict[str, list[float]] = {name: [] for name, _ in commands}
+    peaks: dict[str, list[int]] = {name: [] for name, _ in commands}
     for _ in range(runs):
-        elapsed, peak, _ = run_once(command)
-        times.append(elapsed)
-        if peak is not None:
-            peaks.append(peak)
-    best, median = min(times), statistics.median(times)
-    row = {"name": name, "min_s": best, "median_s": median, "best_mbs": decoded / best / 1e6,
-           "median_mbs": decoded / median / 1e6, "peak_kib": max(peaks) if peaks else None}
-    print(f"  {name:<34} median {row['median_mbs']:7.0f} MB/s  best {row['best_mbs']:7.0f} MB/s  "
-          f"peak {row['peak_kib'] or '?'} KiB", file=sys.stderr)
-    return row
+        for name, command in commands:
+            elapsed, peak, _ = run_once(command)
+            times[name].append(elapsed)
+            if peak is not None:
+                peaks[name].append(peak)
+    rows = []
+    for name, _ in commands:
+        best, median = min(times[name]), statistics.median(times[name])
+        row = {"name": name, "min_s": best, "median_s": median, "best_mbs": decoded / best / 1e6,
+               "median_mbs": decoded / median / 1e6, "peak_kib": max(peaks[name]) if peaks[name] else None}
+        print(f"  {name:<34} median {row['median_mbs']:7.0f} MB/s  best {row['best_mbs']:7.0f} MB/s  "
+              f"peak {row['peak_kib'] or '?'} KiB", file=sys.stderr)
+        rows.append(row)
+    return rows
 
 
 def cold_start(binary: Path, runs: int) -> float:
@@ -150,12 +157,12 @@ def main() -> int:
     compressed = corpus.stat().st_size
 
     print(f"corpus {corpus.name}: {decoded} bytes decoded, {compressed} compressed", file=sys.stderr)
-    rows = [
-        measure("gzip -dc", ["gzip", "-dc", str(corpus)], decoded, args.runs),
-        measure("Python baseline (gzip + json.loads)", [sys.executable, "scripts/baseline_scan.py", str(corpus)], decoded, args.runs),
-        measure("decompress only (same flate2 backend)", [str(RELEASE / "examples" / "inflate"), str(corpus)], decoded, args.runs),
-        measure("bedrock-alerts scan", [str(RELEASE / "bedrock-alerts"), "scan", "--format", "json", str(corpus)], decoded, args.runs),
-    ]
+    rows = measure([
+        ("gzip -dc", ["gzip", "-dc", str(corpus)]),
+        ("Python baseline (gzip + json.loads)", [sys.executable, "scripts/baseline_scan.py", str(corpus)]),
+        ("decompress only (same flate2 backend)", [str(RELEASE / "examples" / "inflate"), str(corpus)]),
+        ("bedrock-alerts scan", [str(RELEASE / "bedrock-alerts"), "scan", "--format", "json", str(corpus)]),
+    ], decoded, args.runs)
     by_name = {r["name"]: r for r in rows}
     ours = by_name["bedrock-alerts scan"]
     ratios = [
@@ -174,7 +181,8 @@ def main() -> int:
 
     lines = [
         f"Machine: {machine()}. Corpus: `{corpus.name}` from `scripts/make_corpus.py --size-mb {args.size_mb:g}` "
-        f"(seed 7): {decoded / 1e6:.0f} MB decoded, {compressed / 1e6:.0f} MB gzip. {args.runs} runs each; MB/s of decoded data.",
+        f"(seed 7): {decoded / 1e6:.0f} MB decoded, {compressed / 1e6:.0f} MB gzip. {args.runs} rounds, each command "
+        "once per round; MB/s of decoded data.",
         "",
         "| Command | median MB/s | best MB/s | median s | peak RSS |",
         "|---|---:|---:|---:|---:|",
