@@ -102,18 +102,16 @@ impl LogEvent<'_> {
 /// event object; `Err` when `logEvents` is not a list.
 pub fn log_events<'e, 'd>(
     doc: &'e RawDocument<'d>,
-) -> Result<Vec<Option<&'e LogEvent<'d>>>, NotAList> {
-    match doc.log_events.as_ref().map(|events| &events.0) {
-        None => Ok(Vec::new()),
-        Some(Lenient::List(items)) => Ok(items
-            .iter()
-            .map(|item| match item {
-                Lenient::Event(event) => Some(event.as_ref()),
-                _ => None,
-            })
-            .collect()),
-        Some(_) => Err(NotAList),
-    }
+) -> Result<impl Iterator<Item = Option<&'e LogEvent<'d>>>, NotAList> {
+    let items = match doc.log_events.as_ref().map(|events| &events.0) {
+        None => &[],
+        Some(Lenient::List(items)) => items.as_slice(),
+        Some(_) => return Err(NotAList),
+    };
+    Ok(items.iter().map(|item| match item {
+        Lenient::Event(event) => Some(event.as_ref()),
+        _ => None,
+    }))
 }
 
 /// `logEvents` is there but is not a list.
@@ -282,7 +280,7 @@ mod tests {
         let text = r#"{"messageType":"DATA_MESSAGE","owner":"111122223333","logGroup":"g","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"3","timestamp":1718683433639,"message":"{}"},"junk"]}"#;
         let doc = Document::parse(text.as_bytes()).unwrap();
         assert!(!is_control_message(&doc.raw));
-        let events = log_events(&doc.raw).unwrap();
+        let events: Vec<_> = log_events(&doc.raw).unwrap().collect();
         assert_eq!(events.len(), 2);
         let event = events[0].as_ref().unwrap();
         assert_eq!(event.id().as_deref(), Some("3"));
@@ -301,12 +299,14 @@ mod tests {
     fn messages_are_unescaped_and_other_types_are_not_messages() {
         let text = r#"{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","message":"{\"a\":\"\u00e9\"}"},{"id":"2","message":{"a":1}},{"id":"3"}]}"#;
         let doc = Document::parse(text.as_bytes()).unwrap();
-        let events = log_events(&doc.raw).unwrap();
-        let messages: Vec<_> = events.iter().map(|e| e.unwrap().message()).collect();
+        let messages: Vec<_> = log_events(&doc.raw)
+            .unwrap()
+            .map(|e| e.unwrap().message())
+            .collect();
         assert_eq!(messages, [Some("{\"a\":\"\u{e9}\"}"), None, None]);
         let not_a_list =
             Document::parse(br#"{"messageType":"DATA_MESSAGE","logEvents":{"a":1}}"#).unwrap();
-        assert_eq!(log_events(&not_a_list.raw).unwrap_err(), NotAList);
+        assert!(matches!(log_events(&not_a_list.raw), Err(NotAList)));
     }
 
     #[test]

@@ -226,10 +226,10 @@ pub fn open<R: Read + Send + 'static>(source: R, cap: u64) -> Result<Decoded, Re
 /// the calling thread: for a payload of a few megabytes a read-ahead thread costs more than
 /// it saves.
 pub fn decode_all(bytes: &[u8], cap: u64) -> Result<Vec<u8>, ReadError> {
-    let source: Box<dyn Read + '_> = if bytes.starts_with(&GZIP_MAGIC) {
-        Box::new(MultiGzDecoder::new(bytes))
-    } else {
-        Box::new(bytes)
+    let encoding = sniff(&mut &*bytes).map_err(|e| ReadError::classify(e, 0))?;
+    let source: Box<dyn Read + '_> = match encoding {
+        Encoding::Gzip => Box::new(MultiGzDecoder::new(bytes)),
+        Encoding::Plain => Box::new(bytes),
     };
     let mut capped = Capped {
         inner: source,
