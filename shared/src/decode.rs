@@ -236,13 +236,31 @@ pub fn decode_all(bytes: &[u8], cap: u64) -> Result<Vec<u8>, ReadError> {
         decoded: Arc::new(AtomicU64::new(0)),
         cap,
     };
-    // Logs compress about tenfold; the vector grows from there if needed.
-    let expected = bytes.len().saturating_mul(10).min(EXPECTED_PAYLOAD_MAX);
+    let expected = match encoding {
+        Encoding::Gzip => gzip_size_hint(bytes),
+        Encoding::Plain => bytes.len(),
+    }
+    .min(EXPECTED_PAYLOAD_MAX);
     let mut out = Vec::with_capacity(expected.min(usize::try_from(cap).unwrap_or(usize::MAX)));
     capped
         .read_to_end(&mut out)
         .map_err(|e| ReadError::classify(e, out.len() as u64))?;
     Ok(out)
+}
+
+/// The decoded size of gzip data as its trailer gives it (that of the last member, modulo
+/// 2³²): a hint that saves growing and copying the output, not a limit. Tenfold, as logs
+/// compress, when there is no trailer.
+fn gzip_size_hint(bytes: &[u8]) -> usize {
+    let trailer = bytes
+        .len()
+        .checked_sub(4)
+        .and_then(|start| bytes.get(start..))
+        .and_then(|last| <[u8; 4]>::try_from(last).ok());
+    match trailer {
+        Some(size) => usize::try_from(u32::from_le_bytes(size)).unwrap_or(usize::MAX),
+        None => bytes.len().saturating_mul(10),
+    }
 }
 
 /// Upper bound of the first allocation for a decoded payload.
@@ -259,6 +277,13 @@ mod tests {
         let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
         encoder.write_all(data).unwrap();
         encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn the_gzip_trailer_hints_the_decoded_size() {
+        let data = vec![b'x'; 100_000];
+        assert_eq!(gzip_size_hint(&gzip(&data)), data.len());
+        assert_eq!(gzip_size_hint(&[0x1f, 0x8b]), 20);
     }
 
     #[test]
