@@ -18,6 +18,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
+mod reader;
+pub use reader::read_subscription;
+
 /// Standard alphabet; padding optional (some producers strip it).
 const BASE64: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,

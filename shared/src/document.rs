@@ -4,9 +4,11 @@
 //! on are parsed (they are absent or null in a healthy record); identifying fields and
 //! prompt and response bodies are kept as unparsed raw JSON borrowed from the input, and
 //! parsed only when a finding needs them (`fields::parsed`). A healthy record is routed
-//! and classified without a single allocation.
+//! and classified without a single allocation. Subscription documents as CloudWatch Logs
+//! writes them take a faster hand-written reader (`cwlogs::read_subscription`) that falls
+//! back to `serde_json` for anything else.
 
-use crate::cwlogs::LogEvents;
+use crate::cwlogs::{read_subscription, LogEvents};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -113,6 +115,19 @@ pub struct Document<'a> {
 impl<'a> Document<'a> {
     /// Parses one framed document. Valid JSON that is not an object is of unknown kind.
     pub fn parse(bytes: &'a [u8]) -> Result<Document<'a>, ParseError> {
+        Document::parse_with(bytes, serde_json::from_slice)
+    }
+
+    /// [`Document::parse`] for text already known to be UTF-8 (a log event's message),
+    /// which `serde_json` then does not check again.
+    pub fn parse_str(text: &'a str) -> Result<Document<'a>, ParseError> {
+        Document::parse_with(text.as_bytes(), |_| serde_json::from_str(text))
+    }
+
+    fn parse_with(
+        bytes: &'a [u8],
+        general: impl FnOnce(&'a [u8]) -> serde_json::Result<RawDocument<'a>>,
+    ) -> Result<Document<'a>, ParseError> {
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
         if first != Some(b'{') {
             serde_json::from_slice::<serde::de::IgnoredAny>(bytes)?;
@@ -121,7 +136,10 @@ impl<'a> Document<'a> {
                 kind: Kind::Unknown,
             });
         }
-        let raw: RawDocument<'a> = serde_json::from_slice(bytes)?;
+        let raw = match read_subscription(bytes) {
+            Some(raw) => raw,
+            None => general(bytes)?,
+        };
         let kind = raw.kind();
         Ok(Document { raw, kind })
     }

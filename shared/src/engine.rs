@@ -322,17 +322,29 @@ impl<'e, 's> Scan<'e, 's> {
                 ..base
             };
             match event.message() {
-                Some(message) => self.embedded(message.as_bytes(), &context, nesting + 1),
+                Some(message) => self.embedded(
+                    message.as_bytes(),
+                    Document::parse_str(message),
+                    &context,
+                    nesting + 1,
+                ),
                 None => self.bad_record(&context, "log event has no message".to_owned()),
             }
         }
     }
 
-    /// A log event's message or a decoded payload: almost always exactly one document, so it
-    /// is parsed whole and framed only when that fails (several documents, garbage, a BOM).
+    /// A log event's message or a decoded payload: almost always exactly one document, so the
+    /// caller parses it whole, and it is framed only when that fails (several documents,
+    /// garbage, a BOM).
     /// Framing one document would find just that document, so both ways agree.
-    fn embedded(&mut self, bytes: &[u8], context: &Context<'_>, nesting: u8) {
-        match Document::parse(bytes) {
+    fn embedded(
+        &mut self,
+        bytes: &[u8],
+        parsed: Result<Document<'_>, ParseError>,
+        context: &Context<'_>,
+        nesting: u8,
+    ) {
+        match parsed {
             Ok(doc) => self.document(&doc, context, nesting),
             Err(_) => frames_of(bytes, |frame| self.frame(frame, context, nesting)),
         }
@@ -343,7 +355,7 @@ impl<'e, 's> Scan<'e, 's> {
         match cwlogs::decode_payload(data, self.engine.limits.max_decoded_bytes) {
             Ok(bytes) => {
                 self.counts.decoded_bytes += bytes.len() as u64;
-                self.embedded(&bytes, context, nesting + 1);
+                self.embedded(&bytes, Document::parse(&bytes), context, nesting + 1);
             }
             Err(error) => self.bad_record(context, format!("{what}: {error}")),
         }

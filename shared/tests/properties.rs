@@ -9,7 +9,7 @@
 
 use base64::Engine as _;
 use bedrock_alerts::alert::{build_alerts, AlertOptions, MAX_SUBJECT_CHARS};
-use bedrock_alerts::document::Document;
+use bedrock_alerts::document::{Document, RawDocument};
 use bedrock_alerts::framing::frames_of;
 use bedrock_alerts::s3_event::parse_trigger;
 use bedrock_alerts::s3_key::decode_key;
@@ -147,6 +147,64 @@ proptest! {
             }
             prop_assert_eq!(alert.id.len(), 64);
             prop_assert!(alert.group_id.len() <= 128);
+        }
+    }
+}
+
+/// A subscription document as CloudWatch Logs writes it, with arbitrary text in its strings
+/// (messages are JSON or anything at all), compact or pretty.
+fn subscription_document() -> impl Strategy<Value = Vec<u8>> {
+    let message = prop_oneof![".*", json_value().prop_map(|v| v.to_string())];
+    let event = (".{0,20}", any::<u64>(), message)
+        .prop_map(|(id, timestamp, message)| serde_json::json!({"id": id, "timestamp": timestamp, "message": message}));
+    (".{0,30}", prop::collection::vec(event, 0..6), any::<bool>()).prop_map(
+        |(log_group, events, pretty)| {
+            let doc = serde_json::json!({"messageType": "DATA_MESSAGE", "owner": "111122223333",
+                "logGroup": log_group, "logStream": "s", "subscriptionFilters": ["f"], "logEvents": events});
+            match pretty {
+                true => serde_json::to_vec_pretty(&doc).unwrap(),
+                false => serde_json::to_vec(&doc).unwrap(),
+            }
+        },
+    )
+}
+
+/// What the general reader makes of a document, in a comparable form.
+fn general_reading(bytes: &[u8]) -> Option<String> {
+    serde_json::from_slice::<RawDocument>(bytes)
+        .ok()
+        .map(|doc| format!("{doc:?}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn the_subscription_reader_reads_what_serde_reads(doc in subscription_document()) {
+        let fast = cwlogs::read_subscription(&doc).map(|doc| format!("{doc:?}"));
+        prop_assert!(fast.is_some(), "refused {}", String::from_utf8_lossy(&doc));
+        prop_assert_eq!(fast, general_reading(&doc));
+    }
+
+    /// Damaged documents: whatever the reader accepts, serde reads to the same fields.
+    #[test]
+    fn the_subscription_reader_never_disagrees_with_serde(
+        doc in subscription_document(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3u8, prop::sample::select(
+            b"\"\\u{}[],:0.e- \n\x01\xffabcdef9".to_vec())), 1..4),
+    ) {
+        let mut doc = doc;
+        for (index, edit, byte) in edits {
+            let at = index.index(doc.len() + 1);
+            match edit {
+                0 => doc.insert(at, byte),
+                1 if at < doc.len() => doc[at] = byte,
+                _ if at < doc.len() => drop(doc.remove(at)),
+                _ => {}
+            }
+        }
+        if let Some(fast) = cwlogs::read_subscription(&doc) {
+            prop_assert_eq!(Some(format!("{fast:?}")), general_reading(&doc), "{}", String::from_utf8_lossy(&doc));
         }
     }
 }
