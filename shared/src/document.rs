@@ -115,18 +115,18 @@ pub struct Document<'a> {
 impl<'a> Document<'a> {
     /// Parses one framed document. Valid JSON that is not an object is of unknown kind.
     pub fn parse(bytes: &'a [u8]) -> Result<Document<'a>, ParseError> {
-        Document::parse_with(bytes, serde_json::from_slice)
+        Document::parse_with(bytes, || serde_json::from_slice(bytes))
     }
 
     /// [`Document::parse`] for text already known to be UTF-8 (a log event's message),
     /// which `serde_json` then does not check again.
     pub fn parse_str(text: &'a str) -> Result<Document<'a>, ParseError> {
-        Document::parse_with(text.as_bytes(), |_| serde_json::from_str(text))
+        Document::parse_with(text.as_bytes(), || serde_json::from_str(text))
     }
 
     fn parse_with(
         bytes: &'a [u8],
-        general: impl FnOnce(&'a [u8]) -> serde_json::Result<RawDocument<'a>>,
+        general: impl FnOnce() -> serde_json::Result<RawDocument<'a>>,
     ) -> Result<Document<'a>, ParseError> {
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
         if first != Some(b'{') {
@@ -138,7 +138,7 @@ impl<'a> Document<'a> {
         }
         let raw = match read_subscription(bytes) {
             Some(raw) => raw,
-            None => general(bytes)?,
+            None => general()?,
         };
         let kind = raw.kind();
         Ok(Document { raw, kind })

@@ -335,8 +335,8 @@ impl<'e, 's> Scan<'e, 's> {
 
     /// A log event's message or a decoded payload: almost always exactly one document, so the
     /// caller parses it whole, and it is framed only when that fails (several documents,
-    /// garbage, a BOM).
-    /// Framing one document would find just that document, so both ways agree.
+    /// garbage, a BOM). Framing one document would find just that document, so both ways
+    /// agree.
     fn embedded(
         &mut self,
         bytes: &[u8],
