@@ -143,39 +143,48 @@ impl<'a> Cursor<'a> {
     }
 
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        self.expect(b'[')?;
         let mut items = Vec::new();
-        if self.peek()? == b']' {
+        self.items(b'[', b']', |cursor| {
+            items.push(item(cursor)?);
+            Some(())
+        })?;
+        Some(items)
+    }
+
+    /// A list or an object (`open`, items separated by commas, `close`), each item read by
+    /// `item`.
+    fn items(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.expect(open)?;
+        if self.peek()? == close {
             self.at += 1;
-            return Some(items);
+            return Some(());
         }
         loop {
-            items.push(item(self)?);
-            if !self.more(b']')? {
-                return Some(items);
+            item(self)?;
+            if !self.more(close)? {
+                return Some(());
             }
         }
     }
 
     /// One log event. A repeated member replaces the earlier one, as in `LenientVisitor`.
     fn event(&mut self) -> Option<LogEvent<'a>> {
-        self.expect(b'{')?;
         let mut event = LogEvent::default();
-        if self.peek()? == b'}' {
-            self.at += 1;
-            return Some(event);
-        }
-        loop {
-            match self.key()? {
-                b"id" => event.id = Some(Lenient::Text(self.string()?)),
-                b"timestamp" => event.timestamp = Some(Lenient::Number(self.integer()?.into())),
-                b"message" => event.message = Some(Lenient::Text(self.string()?)),
+        self.items(b'{', b'}', |cursor| {
+            match cursor.key()? {
+                b"id" => event.id = Some(Lenient::Text(cursor.string()?)),
+                b"timestamp" => event.timestamp = Some(Lenient::Number(cursor.integer()?.into())),
+                b"message" => event.message = Some(Lenient::Text(cursor.string()?)),
                 _ => return None,
             }
-            if !self.more(b'}')? {
-                return Some(event);
-            }
-        }
+            Some(())
+        })?;
+        Some(event)
     }
 
     /// A whole number that `serde_json` would read as a `u64`.
