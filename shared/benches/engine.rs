@@ -1,7 +1,9 @@
 //! Stage benchmarks of the engine on a generated invocation-log batch:
 //! framing alone, framing + document parsing + classification, and the whole engine on
-//! gzip input (decompression included). `cargo bench -p bedrock-alerts-shared`
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! gzip input (decompression included); then the whole engine on two 1 MB CloudWatch Logs
+//! events, one of short records (the worst case) and one of records of the usual size.
+//! `cargo bench -p bedrock-alerts-shared`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use bedrock_alerts::document::Document;
 use bedrock_alerts::framing::frames_of;
@@ -61,26 +63,88 @@ fn stages(c: &mut Criterion) {
     });
     group.finish();
 
-    let event = cloudwatch_event(1 << 20);
     let mut group = c.benchmark_group("cloudwatch");
-    group.throughput(Throughput::Bytes(event.len() as u64));
-    group.bench_function("engine/1MB-subscription-event", |b| {
-        let engine = Engine::default();
-        b.iter(|| engine.scan_bytes("bench", black_box(&event), &mut |f| drop(black_box(f))))
-    });
+    let events = [
+        (
+            "engine/1MB-subscription-event",
+            cloudwatch_event(1 << 20, short_records()),
+        ),
+        (
+            "engine/1MB-subscription-event-4KB-records",
+            cloudwatch_event(1 << 20, converse_records()),
+        ),
+    ];
+    for (name, event) in events {
+        group.throughput(Throughput::Bytes(event.len() as u64));
+        group.bench_function(name, |b| {
+            let engine = Engine::default();
+            b.iter(|| engine.scan_bytes("bench", black_box(&event), &mut |f| drop(black_box(f))))
+        });
+    }
     group.finish();
 }
 
-/// A Lambda CloudWatch Logs event whose decoded subscription document is about `size` bytes
-/// of invocation records (one in a hundred failed).
-fn cloudwatch_event(size: usize) -> Vec<u8> {
-    use base64::Engine as _;
+const FAILED: &str = r#"{"schemaType":"ModelInvocationLog","schemaVersion":"1.0","timestamp":"2026-11-20T14:05:00Z","accountId":"111122223333","region":"us-east-1","requestId":"f","operation":"InvokeModel","modelId":"anthropic.claude-3-haiku-20240307-v1:0","errorCode":"ThrottlingException"}"#;
+
+/// The worst case for per-record costs: ~600-byte records, one in a hundred failed.
+fn short_records() -> impl Iterator<Item = String> {
     let ok = r#"{"schemaType":"ModelInvocationLog","schemaVersion":"1.0","timestamp":"2026-11-20T14:05:00Z","accountId":"111122223333","region":"us-east-1","requestId":"r","operation":"Converse","modelId":"anthropic.claude-3-haiku-20240307-v1:0","input":{"inputBodyJson":{"messages":[{"role":"user","content":[{"text":"summarise the quarterly report for the board"}]}]},"inputTokenCount":12},"output":{"outputBodyJson":{"stopReason":"end_turn","usage":{"inputTokens":12,"outputTokens":40}},"outputTokenCount":40}}"#;
-    let failed = r#"{"schemaType":"ModelInvocationLog","schemaVersion":"1.0","timestamp":"2026-11-20T14:05:00Z","accountId":"111122223333","region":"us-east-1","requestId":"f","operation":"InvokeModel","modelId":"anthropic.claude-3-haiku-20240307-v1:0","errorCode":"ThrottlingException"}"#;
+    (0..).map(move |i| if i % 100 == 99 { FAILED } else { ok }.to_owned())
+}
+
+/// Records of the size `scripts/make_corpus.py` gives most often (2–8 KB): Converse calls
+/// whose prompt and answer are a few hundred words of generated text, one in a hundred
+/// failed.
+fn converse_records() -> impl Iterator<Item = String> {
+    // A fixed linear congruential generator: the same records on every run.
+    let mut state: u64 = 7;
+    let mut next = move |bound: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % bound
+    };
+    let words: Vec<String> = (0..600)
+        .map(|i| format!("w{i:x}{}", "abcdefgh".get(..(i % 7) + 1).unwrap_or("")))
+        .collect();
+    (0..).map(move |i| {
+        if i % 100 == 99 {
+            return FAILED.to_owned();
+        }
+        // 50 words and up to `spread` more.
+        let mut text = |spread: u64| {
+            let words_in_text = 50 + next(spread);
+            (0..words_in_text)
+                .map(|_| words[next(words.len() as u64) as usize].as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (prompt, answer) = (text(400), text(250));
+        serde_json::json!({"schemaType": "ModelInvocationLog", "schemaVersion": "1.0",
+            "timestamp": "2026-11-20T14:05:00Z", "accountId": "111122223333",
+            "region": "us-east-1", "requestId": format!("r-{i}"), "operation": "Converse",
+            "modelId": "anthropic.claude-3-haiku-20240307-v1:0",
+            "input": {"inputContentType": "application/json", "inputTokenCount": 700,
+                "inputBodyJson": {"messages": [{"role": "user", "content": [{"text": prompt}]}],
+                    "inferenceConfig": {"maxTokens": 1024, "temperature": 0.2}}},
+            "output": {"outputContentType": "application/json", "outputTokenCount": 400,
+                "outputBodyJson": {"output": {"message": {"role": "assistant",
+                    "content": [{"text": answer}]}}, "stopReason": "end_turn",
+                    "usage": {"inputTokens": 700, "outputTokens": 400}}}})
+        .to_string()
+    })
+}
+
+/// A Lambda CloudWatch Logs event whose decoded subscription document holds about `size`
+/// bytes of `records`, one per log event.
+fn cloudwatch_event(size: usize, records: impl Iterator<Item = String>) -> Vec<u8> {
+    use base64::Engine as _;
     let mut events = Vec::new();
     let mut total = 0;
-    while total < size {
-        let message = if events.len() % 100 == 99 { failed } else { ok };
+    for message in records {
+        if total >= size {
+            break;
+        }
         total += message.len();
         events.push(serde_json::json!({"id": events.len().to_string(), "timestamp": 1_763_650_000_000_i64, "message": message}));
     }
