@@ -11,8 +11,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}" SAM_CLI_TELEMETRY=0
+# One build per run: incremental caches would only cost disk (gigabytes for the AWS SDK).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step names the disk space left, so a run that fills the disk says so in its log.
+step() { printf '\n==> %s  [%s free]\n' "$*" "$(df -h . | awk 'NR == 2 { print $4 }')"; }
 
 step "Python tools into .venv (background, pinned in scripts/requirements-test.txt)"
 scripts/venv.sh > .venv-install.log 2>&1 &
