@@ -11,6 +11,7 @@ use crate::framing::{for_each_frame, frames_of, Frame};
 use crate::invocation;
 use crate::knowledge_base;
 use crate::policy::Policy;
+use crate::precheck;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -130,6 +131,10 @@ pub struct InputReport {
 pub struct Engine {
     pub policy: Policy,
     pub limits: Limits,
+    /// Parse every record in full. By default a healthy invocation record is counted on
+    /// the pre-check (`precheck`) alone; strict mode also reports invalid JSON inside such
+    /// a record's bodies, at the cost of parsing them.
+    pub strict: bool,
 }
 
 /// How deep CloudWatch payloads may nest inside each other (event → document → records).
@@ -137,7 +142,11 @@ const MAX_NESTING: u8 = 2;
 
 impl Engine {
     pub fn new(policy: Policy, limits: Limits) -> Engine {
-        Engine { policy, limits }
+        Engine {
+            policy,
+            limits,
+            strict: false,
+        }
     }
 
     /// Scans one input read from `source`, passing each finding to `sink`.
@@ -222,6 +231,9 @@ impl<'e, 's> Scan<'e, 's> {
             line: outer.line.or(Some(frame.line)),
             ..*outer
         };
+        if self.passes_precheck(frame.bytes) {
+            return;
+        }
         match Document::parse(frame.bytes) {
             Err(error) => self.recover(frame, &context, nesting, error),
             Ok(doc) => self.document(&doc, &context, nesting),
@@ -259,6 +271,14 @@ impl<'e, 's> Scan<'e, 's> {
             None => error.to_string(),
         };
         self.bad_record(context, reason);
+    }
+
+    /// Counts a record the pre-check finds healthy, which then needs no parsing.
+    fn passes_precheck(&mut self, bytes: &[u8]) -> bool {
+        let healthy =
+            !self.engine.strict && precheck::healthy_invocation(bytes, &self.engine.policy);
+        self.counts.invocation_records += u64::from(healthy);
+        healthy
     }
 
     fn document(&mut self, doc: &Document<'_>, context: &Context<'_>, nesting: u8) {
@@ -322,6 +342,7 @@ impl<'e, 's> Scan<'e, 's> {
                 ..base
             };
             match event.message() {
+                Some(message) if self.passes_precheck(message.as_bytes()) => {}
                 Some(message) => self.embedded(
                     message.as_bytes(),
                     Document::parse_str(message),

@@ -24,6 +24,7 @@ pub mod knowledge_base;
 pub mod lambda;
 pub mod metrics;
 pub mod policy;
+pub mod precheck;
 mod readahead;
 pub mod render;
 pub mod s3_event;

@@ -1,5 +1,6 @@
-//! Property tests: every decoder survives arbitrary input, round-trips what it should, and
-//! every rendered alert obeys the SNS rules whatever the findings hold.
+//! Property tests: every decoder survives arbitrary input, round-trips what it should, the
+//! pre-check never hides a finding, and every rendered alert obeys the SNS rules whatever
+//! the findings hold.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,11 +10,14 @@
 
 use base64::Engine as _;
 use bedrock_alerts::alert::{build_alerts, AlertOptions, MAX_SUBJECT_CHARS};
-use bedrock_alerts::document::{Document, RawDocument};
+use bedrock_alerts::document::{Document, Kind, RawDocument};
+use bedrock_alerts::finding::UNPARSEABLE_RECORD;
 use bedrock_alerts::framing::frames_of;
 use bedrock_alerts::s3_event::parse_trigger;
 use bedrock_alerts::s3_key::decode_key;
-use bedrock_alerts::{cwlogs, decode, Engine, Finding, Limits, Origin, Policy, Severity, Source};
+use bedrock_alerts::{
+    cwlogs, decode, invocation, precheck, Engine, Finding, Limits, Origin, Policy, Severity, Source,
+};
 use proptest::prelude::*;
 use std::io::Write;
 
@@ -228,4 +232,201 @@ prop_compose! {
         finding.origin = Origin::input(input);
         finding
     }
+}
+
+/// One top-level member of a generated record, as JSON text: the fields the engine reads
+/// (with healthy and failing values), the keys of other document shapes, escaped and
+/// unknown keys.
+fn member() -> impl Strategy<Value = (String, String)> {
+    let any_value = json_value().prop_map(|v| v.to_string());
+    let field = |key: &'static str, values: Vec<&'static str>| {
+        prop::sample::select(values).prop_map(move |v| (format!("\"{key}\""), v.to_owned()))
+    };
+    prop_oneof![
+        4 => field("schemaType", vec!["\"ModelInvocationLog\"", "\"Other\"", "\"Model\\u0049nvocationLog\"", "null"]),
+        3 => field("modelId", vec!["\"anthropic.claude-3-haiku-20240307-v1:0\"", "7", "null"]),
+        3 => field("operation", vec!["\"Converse\"", "\"InvokeModelWithResponseStream\""]),
+        3 => field("requestId", vec!["\"r-1\"", "\"\\ud800\""]),
+        4 => field("errorCode", vec!["null", "\"ThrottlingException\"", "\"\"", "\" \"", "500", "{\"a\":1}"]),
+        1 => field("errorMessage", vec!["\"Too many requests\"", "null"]),
+        2 => field("output", vec![
+            "{\"outputBodyJson\":{\"stopReason\":\"guardrail_intervened\"}}",
+            "{\"outputBodyJson\":[{\"amazon-bedrock-guardrailAction\":\"INTERVENED\"},\"[DONE]\"]}",
+            "{\"outputBodyJson\":{\"stopReason\":\"end_turn\",\"text\":\"a \\\"}\\\" ]\"}}",
+        ]),
+        1 => field("event_type", vec!["\"StartIngestionJob.ResourceStatusChanged\""]),
+        1 => field("event_timestamp", vec!["1763650000000"]),
+        1 => field("event", vec!["{\"status\":\"EMBEDDING_FAILED\"}", "{\"status\":\"RESOURCE_IGNORED\"}"]),
+        1 => field("level", vec!["\"ERROR\""]),
+        1 => field("messageType", vec!["\"DATA_MESSAGE\""]),
+        1 => field("owner", vec!["\"111122223333\""]),
+        1 => field("awslogs", vec!["{\"data\":\"H4sI\"}"]),
+        1 => field("Records", vec!["[{\"kinesis\":{\"data\":\"H4sI\"}}]"]),
+        1 => field("error\\u0043ode", vec!["\"ThrottlingException\""]),
+        3 => ("[a-zA-Z]{1,12}", any_value).prop_map(|(k, v)| (format!("\"{k}\""), v)),
+    ]
+}
+
+/// A generated record, compact or loosely spaced; members may repeat.
+fn record() -> impl Strategy<Value = String> {
+    (prop::collection::vec(member(), 0..10), any::<bool>()).prop_map(|(members, spaced)| {
+        let (colon, comma) = if spaced { (" : ", " , ") } else { (":", ",") };
+        let body: Vec<String> = members
+            .iter()
+            .map(|(k, v)| format!("{k}{colon}{v}"))
+            .collect();
+        format!("{{{}}}", body.join(comma))
+    })
+}
+
+/// Generated records as NDJSON, or as the messages of a CloudWatch Logs subscription document.
+fn batch() -> impl Strategy<Value = Vec<u8>> {
+    (prop::collection::vec(record(), 1..8), any::<bool>()).prop_map(|(records, subscription)| {
+        if !subscription {
+            return records.join("\n").into_bytes();
+        }
+        let events: Vec<_> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| serde_json::json!({"id": i.to_string(), "timestamp": 1, "message": r}))
+            .collect();
+        serde_json::to_vec(
+            &serde_json::json!({"messageType": "DATA_MESSAGE", "owner": "111122223333",
+            "logGroup": "g", "logStream": "s", "subscriptionFilters": ["f"], "logEvents": events}),
+        )
+        .unwrap()
+    })
+}
+
+fn policy(guardrail_as_warn: bool) -> Policy {
+    Policy {
+        guardrail_as_warn,
+        ..Policy::default()
+    }
+}
+
+/// Findings and counts of a scan, with or without the pre-check.
+fn scan(
+    bytes: &[u8],
+    guardrail_as_warn: bool,
+    strict: bool,
+) -> (Vec<Finding>, bedrock_alerts::Counts) {
+    let engine = Engine {
+        strict,
+        ..Engine::new(policy(guardrail_as_warn), Limits::default())
+    };
+    let mut findings = Vec::new();
+    let report = engine.scan_bytes("p", bytes, &mut |f| findings.push(f));
+    (findings, report.counts)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// A record the pre-check passes is one the full parse finds to be a healthy invocation.
+    #[test]
+    fn the_precheck_passes_only_healthy_invocations(text in record(), guardrail_as_warn in any::<bool>()) {
+        let policy = policy(guardrail_as_warn);
+        if precheck::healthy_invocation(text.as_bytes(), &policy) {
+            let doc = Document::parse(text.as_bytes()).unwrap();
+            prop_assert_eq!(doc.kind, Kind::Invocation, "{}", text);
+            prop_assert!(invocation::classify(&doc.raw, &policy).is_none(), "{}", text);
+        }
+    }
+
+    /// On valid input the pre-check changes nothing: same findings, same counts.
+    #[test]
+    fn the_precheck_changes_no_result(bytes in batch(), guardrail_as_warn in any::<bool>()) {
+        prop_assert_eq!(scan(&bytes, guardrail_as_warn, false), scan(&bytes, guardrail_as_warn, true));
+    }
+
+    /// On damaged input the pre-check loses no finding: at most a record with invalid JSON
+    /// inside it is counted as a healthy invocation instead of a bad record.
+    #[test]
+    fn the_precheck_loses_no_finding_on_damaged_input(
+        bytes in batch(),
+        guardrail_as_warn in any::<bool>(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3u8, prop::sample::select(
+            b"\"\\{}[],:0nu \n\r\x01\xff".to_vec())), 1..6),
+    ) {
+        let mut bytes = bytes;
+        for (index, edit, byte) in edits {
+            let at = index.index(bytes.len() + 1);
+            match edit {
+                0 => bytes.insert(at, byte),
+                1 if at < bytes.len() => bytes[at] = byte,
+                _ if at < bytes.len() => drop(bytes.remove(at)),
+                _ => {}
+            }
+        }
+        loses_no_finding(&bytes, guardrail_as_warn)?;
+    }
+
+    /// Lines the framer joins into one document (an unclosed bracket, closed lines later)
+    /// are not passed whole: the full parse reads them again line by line.
+    #[test]
+    fn the_precheck_never_passes_joined_lines(
+        records in prop::collection::vec(record(), 1..6),
+        opening in prop::sample::select(vec!["{", "[", "[{", "{\"a\":["]),
+        guardrail_as_warn in any::<bool>(),
+    ) {
+        let closing: String = opening.chars().rev().filter_map(|c| match c {
+            '{' => Some('}'),
+            '[' => Some(']'),
+            _ => None,
+        }).collect();
+        let text = format!(
+            "{{\"schemaType\":\"ModelInvocationLog\",\"modelId\":\"m\",\"input\":{opening}\n{}\n{closing}}}\n",
+            records.join("\n"),
+        );
+        loses_no_finding(text.as_bytes(), guardrail_as_warn)?;
+    }
+}
+
+/// The scan with the pre-check makes every finding the strict scan makes, apart from
+/// bad records it passed as healthy invocations.
+fn loses_no_finding(bytes: &[u8], guardrail_as_warn: bool) -> Result<(), TestCaseError> {
+    let (fast, fast_counts) = scan(bytes, guardrail_as_warn, false);
+    let (full, full_counts) = scan(bytes, guardrail_as_warn, true);
+    let findings = |all: Vec<Finding>| -> Vec<Finding> {
+        all.into_iter()
+            .filter(|f| f.status != UNPARSEABLE_RECORD)
+            .collect()
+    };
+    prop_assert_eq!(
+        findings(fast),
+        findings(full),
+        "{}",
+        String::from_utf8_lossy(bytes)
+    );
+    let passed = fast_counts.invocation_records - full_counts.invocation_records;
+    prop_assert_eq!(full_counts.bad_records - fast_counts.bad_records, passed);
+    Ok(())
+}
+
+/// The pre-check passes the healthy records of the bundled samples, so the scan skips them.
+#[test]
+fn the_precheck_passes_the_healthy_sample_records() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../events/objects");
+    let mut healthy = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ndjson") {
+            continue;
+        }
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            let Ok(doc) = Document::parse(line.as_bytes()) else {
+                continue;
+            };
+            let expected = doc.kind == Kind::Invocation
+                && invocation::classify(&doc.raw, &Policy::default()).is_none();
+            assert_eq!(
+                precheck::healthy_invocation(line.as_bytes(), &Policy::default()),
+                expected,
+                "{line}"
+            );
+            healthy += usize::from(expected);
+        }
+    }
+    assert!(healthy >= 5, "{healthy} healthy sample records");
 }
