@@ -76,6 +76,11 @@ pub struct ScanArgs {
     #[arg(long = "severity-override", value_name = "STATUS=SEVERITY", value_parser = parse_override)]
     pub severity_overrides: Vec<(String, Severity)>,
 
+    /// Parse every record in full: also report invalid JSON inside the bodies of healthy
+    /// invocation records, which the default pre-check counts without parsing (slower).
+    #[arg(long)]
+    pub strict: bool,
+
     /// Stop reading an input after this many decoded bytes (gzip bombs).
     #[arg(long, default_value_t = bedrock_alerts::decode::DEFAULT_MAX_DECODED_BYTES)]
     pub max_decoded_bytes: u64,

@@ -53,17 +53,20 @@ impl Sink {
 
 pub async fn run(args: ScanArgs) -> ExitCode {
     let started = std::time::Instant::now();
-    let engine = Engine::new(
-        Policy {
-            guardrail_as_warn: args.guardrail_as_warn,
-            include_statuses: args.include_statuses.clone(),
-            exclude_statuses: args.exclude_statuses.clone(),
-            severity_overrides: args.severity_overrides.clone(),
-        },
-        Limits {
-            max_decoded_bytes: args.max_decoded_bytes,
-        },
-    );
+    let engine = Engine {
+        strict: args.strict,
+        ..Engine::new(
+            Policy {
+                guardrail_as_warn: args.guardrail_as_warn,
+                include_statuses: args.include_statuses.clone(),
+                exclude_statuses: args.exclude_statuses.clone(),
+                severity_overrides: args.severity_overrides.clone(),
+            },
+            Limits {
+                max_decoded_bytes: args.max_decoded_bytes,
+            },
+        )
+    };
     let min_severity = Severity::from(args.min_severity);
     let mut sink = Sink {
         out: io::BufWriter::new(io::stdout()),

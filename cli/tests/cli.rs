@@ -242,6 +242,25 @@ fn bad_records_are_warnings_and_scanning_goes_on() {
 }
 
 #[test]
+fn strict_mode_also_reports_invalid_json_inside_healthy_records() {
+    // A healthy record with a bad escape deep in its prompt, then a failed call.
+    let data = concat!(
+        r#"{"schemaType":"ModelInvocationLog","modelId":"m","operation":"Converse","input":{"inputBodyJson":{"messages":[{"content":[{"text":"bad \x escape"}]}]}}}"#,
+        "\n",
+        r#"{"schemaType":"ModelInvocationLog","modelId":"m","operation":"Converse","errorCode":"ThrottlingException"}"#,
+        "\n",
+    );
+    let path = temp_file("strict.ndjson", data.as_bytes());
+    let default = run(&["scan", "--format", "json", &path], None);
+    assert_eq!(statuses(&json_lines(&default)), vec!["ThrottlingException"]);
+    let strict = run(&["scan", "--format", "json", "--strict", &path], None);
+    assert_eq!(
+        statuses(&json_lines(&strict)),
+        vec!["UNPARSEABLE_RECORD", "ThrottlingException"]
+    );
+}
+
+#[test]
 fn missing_file_is_unreadable_and_exits_one() {
     let output = run(
         &[
