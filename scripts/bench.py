@@ -41,17 +41,19 @@ def gnu_time() -> str | None:
     return path if os.path.exists(path) else None
 
 
-def run_once(command: list[str]) -> tuple[float, int | None, str]:
-    """Wall seconds, peak RSS in KiB (GNU time's, measured from a small parent), stderr."""
+def run_once(command: list[str]) -> tuple[float, int | None, float | None]:
+    """Wall seconds, then peak RSS in KiB and CPU seconds (user + system), both GNU time's."""
     timer = gnu_time()
-    wrapped = [timer, "-f", "PEAK_RSS_KIB=%M", *command] if timer else command
+    wrapped = [timer, "-f", "PEAK_RSS_KIB=%M CPU_S=%U+%S", *command] if timer else command
     start = time.perf_counter()
     done = subprocess.run(wrapped, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"{command} failed: {done.stderr}")
-    match = re.search(r"PEAK_RSS_KIB=(\d+)", done.stderr)
-    return elapsed, int(match.group(1)) if match else None, done.stderr
+    match = re.search(r"PEAK_RSS_KIB=(\d+) CPU_S=([\d.]+)\+([\d.]+)", done.stderr)
+    if not match:
+        return elapsed, None, None
+    return elapsed, int(match.group(1)), float(match.group(2)) + float(match.group(3))
 
 
 def measure(commands: list[tuple[str, list[str]]], decoded: int, runs: int) -> list[dict]:
@@ -59,19 +61,22 @@ def measure(commands: list[tuple[str, list[str]]], decoded: int, runs: int) -> l
     machine hits all of them alike, not one command's runs."""
     times: dict[str, list[float]] = {name: [] for name, _ in commands}
     peaks: dict[str, list[int]] = {name: [] for name, _ in commands}
+    cpus: dict[str, list[float]] = {name: [] for name, _ in commands}
     for _ in range(runs):
         for name, command in commands:
-            elapsed, peak, _ = run_once(command)
+            elapsed, peak, cpu = run_once(command)
             times[name].append(elapsed)
-            if peak is not None:
+            if peak is not None and cpu is not None:
                 peaks[name].append(peak)
+                cpus[name].append(cpu)
     rows = []
     for name, _ in commands:
         best, median = min(times[name]), statistics.median(times[name])
         row = {"name": name, "min_s": best, "median_s": median, "best_mbs": decoded / best / 1e6,
-               "median_mbs": decoded / median / 1e6, "peak_kib": max(peaks[name]) if peaks[name] else None}
+               "median_mbs": decoded / median / 1e6, "peak_kib": max(peaks[name]) if peaks[name] else None,
+               "cpu_s": statistics.median(cpus[name]) if cpus[name] else None}
         print(f"  {name:<34} median {row['median_mbs']:7.0f} MB/s  best {row['best_mbs']:7.0f} MB/s  "
-              f"peak {row['peak_kib'] or '?'} KiB", file=sys.stderr)
+              f"CPU {row['cpu_s'] or '?'} s  peak {row['peak_kib'] or '?'} KiB", file=sys.stderr)
         rows.append(row)
     return rows
 
@@ -162,6 +167,8 @@ def main() -> int:
         ("Python baseline (gzip + json.loads)", [sys.executable, "scripts/baseline_scan.py", str(corpus)]),
         ("decompress only (same flate2 backend)", [str(RELEASE / "examples" / "inflate"), str(corpus)]),
         ("bedrock-alerts scan", [str(RELEASE / "bedrock-alerts"), "scan", "--format", "json", str(corpus)]),
+        ("bedrock-alerts scan --strict (no pre-check)",
+         [str(RELEASE / "bedrock-alerts"), "scan", "--strict", "--format", "json", str(corpus)]),
     ], decoded, args.runs)
     by_name = {r["name"]: r for r in rows}
     ours = by_name["bedrock-alerts scan"]
@@ -169,6 +176,7 @@ def main() -> int:
         ("scan / gzip -dc", ours["median_mbs"] / by_name["gzip -dc"]["median_mbs"], "≥ 3"),
         ("scan / Python baseline", ours["median_mbs"] / by_name["Python baseline (gzip + json.loads)"]["median_mbs"], "≥ 5"),
         ("scan / decompress only", ours["median_mbs"] / by_name["decompress only (same flate2 backend)"]["median_mbs"], "≥ 0.9"),
+        ("scan / scan --strict", ours["median_mbs"] / by_name["bedrock-alerts scan --strict (no pre-check)"]["median_mbs"], "—"),
     ]
     starts = [(name, cold_start(RELEASE / name, 15)) for name in ("bedrock-s3-alerts", "bedrock-cwlogs-alerts")]
     zips = [(f"{name} (x86-64 release)", zipped_size(RELEASE / name)) for name in ("bedrock-s3-alerts", "bedrock-cwlogs-alerts")]
@@ -184,12 +192,13 @@ def main() -> int:
         f"(seed 7): {decoded / 1e6:.0f} MB decoded, {compressed / 1e6:.0f} MB gzip. {args.runs} rounds, each command "
         "once per round; MB/s of decoded data.",
         "",
-        "| Command | median MB/s | best MB/s | median s | peak RSS |",
-        "|---|---:|---:|---:|---:|",
+        "| Command | median MB/s | best MB/s | median s | median CPU s | peak RSS |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         peak = f"{r['peak_kib'] / 1024:.1f} MiB" if r["peak_kib"] else "n/a"
-        lines.append(f"| {r['name']} | {r['median_mbs']:.0f} | {r['best_mbs']:.0f} | {r['median_s']:.3f} | {peak} |")
+        cpu = f"{r['cpu_s']:.2f}" if r["cpu_s"] is not None else "n/a"
+        lines.append(f"| {r['name']} | {r['median_mbs']:.0f} | {r['best_mbs']:.0f} | {r['median_s']:.3f} | {cpu} | {peak} |")
     lines += ["", "| Ratio (medians) | measured | target |", "|---|---:|---:|"]
     lines += [f"| {name} | {value:.2f}× | {target} |" for name, value, target in ratios]
     lines += ["", "| Cold start (process start → first runtime API poll, median of 15) | ms |", "|---|---:|"]

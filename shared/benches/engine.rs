@@ -1,13 +1,15 @@
 //! Stage benchmarks of the engine on a generated invocation-log batch:
-//! framing alone, framing + document parsing + classification, and the whole engine on
-//! gzip input (decompression included); then the whole engine on two 1 MB CloudWatch Logs
-//! events, one of short records (the worst case) and one of records of the usual size.
+//! framing alone, framing + full parsing + classification, framing + the pre-check (records
+//! it is not sure of parsed in full), and the whole engine on plain and gzip input; then the
+//! whole engine on two 1 MB CloudWatch Logs events, one of short records (the worst case)
+//! and one of records of the usual size. The whole engine runs twice: as deployed, and
+//! strict (every record parsed in full, no pre-check).
 //! `cargo bench -p bedrock-alerts-shared`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use bedrock_alerts::document::Document;
 use bedrock_alerts::framing::frames_of;
-use bedrock_alerts::{invocation, Engine, Policy};
+use bedrock_alerts::{invocation, precheck, Engine, Policy};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 use std::io::Write;
@@ -20,6 +22,15 @@ fn corpus() -> Vec<u8> {
     ))
     .unwrap();
     sample.repeat(40)
+}
+
+/// The engine as deployed, and in strict mode (every record parsed in full).
+fn engines() -> [(&'static str, Engine); 2] {
+    let strict = Engine {
+        strict: true,
+        ..Engine::default()
+    };
+    [("engine", Engine::default()), ("engine-strict", strict)]
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
@@ -41,45 +52,61 @@ fn stages(c: &mut Criterion) {
             n
         })
     });
+    let policy = Policy::default();
+    let classify = |bytes: &[u8]| match Document::parse(bytes) {
+        Ok(doc) => usize::from(invocation::classify(&doc.raw, &policy).is_some()),
+        Err(_) => 0,
+    };
     group.bench_function(BenchmarkId::new("frame+parse+classify", "ndjson"), |b| {
-        let policy = Policy::default();
+        b.iter(|| {
+            let mut found = 0usize;
+            frames_of(black_box(&plain), |f| found += classify(f.bytes));
+            found
+        })
+    });
+    group.bench_function(BenchmarkId::new("frame+precheck", "ndjson"), |b| {
         b.iter(|| {
             let mut found = 0usize;
             frames_of(black_box(&plain), |f| {
-                if let Ok(doc) = Document::parse(f.bytes) {
-                    found += usize::from(invocation::classify(&doc.raw, &policy).is_some());
+                if !precheck::healthy_invocation(f.bytes, &policy) {
+                    found += classify(f.bytes);
                 }
             });
             found
         })
     });
-    group.bench_function(BenchmarkId::new("engine", "ndjson"), |b| {
-        let engine = Engine::default();
-        b.iter(|| engine.scan_bytes("bench", black_box(&plain), &mut |f| drop(black_box(f))))
-    });
-    group.bench_function(BenchmarkId::new("engine", "gzip"), |b| {
-        let engine = Engine::default();
-        b.iter(|| engine.scan_bytes("bench", black_box(&compressed), &mut |f| drop(black_box(f))))
-    });
+    for (name, engine) in engines() {
+        group.bench_function(BenchmarkId::new(name, "ndjson"), |b| {
+            b.iter(|| engine.scan_bytes("bench", black_box(&plain), &mut |f| drop(black_box(f))))
+        });
+        group.bench_function(BenchmarkId::new(name, "gzip"), |b| {
+            b.iter(|| {
+                engine.scan_bytes("bench", black_box(&compressed), &mut |f| drop(black_box(f)))
+            })
+        });
+    }
     group.finish();
 
     let mut group = c.benchmark_group("cloudwatch");
     let events = [
         (
-            "engine/1MB-subscription-event",
+            "1MB-subscription-event",
             cloudwatch_event(1 << 20, short_records()),
         ),
         (
-            "engine/1MB-subscription-event-4KB-records",
+            "1MB-subscription-event-4KB-records",
             cloudwatch_event(1 << 20, converse_records()),
         ),
     ];
-    for (name, event) in events {
+    for (records, event) in events {
         group.throughput(Throughput::Bytes(event.len() as u64));
-        group.bench_function(name, |b| {
-            let engine = Engine::default();
-            b.iter(|| engine.scan_bytes("bench", black_box(&event), &mut |f| drop(black_box(f))))
-        });
+        for (name, engine) in engines() {
+            group.bench_function(BenchmarkId::new(name, records), |b| {
+                b.iter(|| {
+                    engine.scan_bytes("bench", black_box(&event), &mut |f| drop(black_box(f)))
+                })
+            });
+        }
     }
     group.finish();
 }
