@@ -41,17 +41,21 @@ pub fn classify(doc: &RawDocument<'_>, policy: &Policy) -> Option<Finding> {
     Some(finding)
 }
 
+/// True when an `output` value (raw JSON) holds a word that a guardrail intervention
+/// leaves; false means it certainly reports none.
+pub fn mentions_guardrail(raw: &[u8]) -> bool {
+    memmem::find(raw, b"guardrail_intervened").is_some()
+        || memmem::find(raw, b"INTERVENED").is_some()
+}
+
 /// Converse: `stopReason: guardrail_intervened`; InvokeModel* stream chunks:
 /// `"amazon-bedrock-guardrailAction": "INTERVENED"`.
 fn guardrail_intervened(doc: &RawDocument<'_>) -> bool {
     let Some(output) = doc.output else {
         return false;
     };
-    let raw = output.get().as_bytes();
-    // Cheap pre-check before parsing a possibly large body.
-    if memmem::find(raw, b"guardrail_intervened").is_none()
-        && memmem::find(raw, b"INTERVENED").is_none()
-    {
+    // Cheap look before parsing a possibly large body.
+    if !mentions_guardrail(output.get().as_bytes()) {
         return false;
     }
     let Ok(output) = serde_json::from_str::<Value>(output.get()) else {

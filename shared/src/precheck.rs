@@ -16,14 +16,20 @@
 //! * no escaped key and no repeated field the document layer reads;
 //! * when guardrail interventions are reported, `output` mentions none.
 //!
-//! Anything else is "not sure" and goes to the full parse. What the pre-check does not do
-//! is validate the values it steps over: a record that passes it but holds invalid JSON
-//! inside a body (a bad escape, a missing comma, invalid UTF-8) is counted as a healthy
-//! record, not as a bad one. It can never hide a failure: a record with a failure fails
-//! the pre-check. `shared/tests/properties.rs` checks both sides against the full parse.
+//! Anything else is "not sure" and goes to the full parse. The walk reads brackets and
+//! quotes exactly as the framer does (`framing`), so a record it passes is one the framer
+//! would frame whole, and a top-level value that is not a string, object or array must be
+//! made of number or literal characters. What the pre-check does not do is validate what
+//! it steps over: a record that passes it but holds invalid JSON (a bad escape or a missing
+//! comma inside a body, a malformed number, invalid UTF-8) is counted as a healthy record
+//! instead of a bad one; `Engine::strict` parses every record in full. It never hides a
+//! finding: `shared/tests/properties.rs` checks it against the full parse on generated,
+//! damaged and line-joined input, and the tests below tie its field lists to the document
+//! layer's.
 
+use crate::invocation::mentions_guardrail;
 use crate::policy::Policy;
-use memchr::{memchr3, memmem};
+use memchr::memchr3;
 
 /// Keys of the other document shapes: a record holding one is left to the full parse.
 const OTHER_SHAPES: [&[u8]; 10] = [
@@ -39,7 +45,8 @@ const OTHER_SHAPES: [&[u8]; 10] = [
     b"level",
 ];
 
-/// The invocation fields the document layer reads, which it refuses to see twice.
+/// The invocation fields the document layer reads, which it refuses to see twice. The bits
+/// below are their positions.
 const FIELDS: [&[u8]; 10] = [
     b"schemaType",
     b"modelId",
@@ -79,13 +86,13 @@ fn top_level_fields(bytes: &[u8], policy: &Policy) -> Option<u16> {
         cursor.blank();
         cursor.expect(b'"')?;
         let key = cursor.key()?;
+        if OTHER_SHAPES.contains(&key) {
+            return None;
+        }
         cursor.blank();
         cursor.expect(b':')?;
         cursor.blank();
         let value = cursor.value()?;
-        if OTHER_SHAPES.contains(&key) {
-            return None;
-        }
         if let Some(index) = FIELDS.iter().position(|field| *field == key) {
             let bit = 1u16 << index;
             if seen & bit != 0 {
@@ -114,12 +121,6 @@ fn top_level_fields(bytes: &[u8], policy: &Policy) -> Option<u16> {
     }
     cursor.blank();
     (cursor.at == bytes.len()).then_some(present)
-}
-
-/// The words `invocation::classify` looks for before it parses `output`.
-fn mentions_guardrail(value: &[u8]) -> bool {
-    memmem::find(value, b"guardrail_intervened").is_some()
-        || memmem::find(value, b"INTERVENED").is_some()
 }
 
 struct Cursor<'a> {
@@ -163,7 +164,8 @@ impl<'a> Cursor<'a> {
             self.at += offset + 1;
             match byte {
                 b'"' => return Some(self.at),
-                // The escaped byte cannot end the string, and a line feed is never escaped.
+                // The escaped byte cannot end the string; an escaped line feed is invalid
+                // JSON, and the walk gives up on it like on any line feed.
                 b'\\' => {
                     if self.next()? == b'\n' {
                         return None;
@@ -182,7 +184,8 @@ impl<'a> Cursor<'a> {
                 self.string_end()?;
             }
             b'{' | b'[' => self.container()?,
-            _ => self.scalar(),
+            b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => self.scalar(),
+            _ => return None,
         }
         self.bytes.get(start..self.at)
     }
@@ -204,15 +207,30 @@ impl<'a> Cursor<'a> {
         Some(())
     }
 
-    /// Moves past the rest of a number or literal whose first byte was just read.
+    /// Moves past the rest of a number or literal whose first byte was just read: the
+    /// characters numbers and `true`, `false` and `null` are made of, whatever their order
+    /// (the full parse judges that). Never a bracket or a quote, so the walk and the framer
+    /// cannot disagree on where the record ends.
     fn scalar(&mut self) {
-        while let Some(byte) = self.bytes.get(self.at) {
-            if matches!(
-                byte,
-                b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'{' | b'['
-            ) {
-                break;
-            }
+        while matches!(
+            self.bytes.get(self.at),
+            Some(
+                b'0'..=b'9'
+                    | b'-'
+                    | b'+'
+                    | b'.'
+                    | b'e'
+                    | b'E'
+                    | b'a'
+                    | b'f'
+                    | b'l'
+                    | b'n'
+                    | b'r'
+                    | b's'
+                    | b't'
+                    | b'u'
+            )
+        ) {
             self.at += 1;
         }
     }
@@ -271,6 +289,11 @@ mod tests {
             // Unsure: repeated fields, broken top level, trailing bytes, joined lines.
             r#"{"schemaType":"ModelInvocationLog","schemaType":"ModelInvocationLog"}"#,
             r#"{"schemaType":"ModelInvocationLog" "modelId":"m"}"#,
+            // A closing bracket where a value should be ends the record for the framer.
+            r#"{"schemaType":"ModelInvocationLog","a":],"b":{"modelId":"m","operation":"o","errorCode":"ThrottlingException"}}"#,
+            r#"{"schemaType":"ModelInvocationLog","a":]}"#,
+            r#"{"schemaType":"ModelInvocationLog","a":}"#,
+            r#"{"schemaType":"ModelInvocationLog","a":-1]}"#,
             r#"{"schemaType":"ModelInvocationLog","modelId":"m""#,
             r#"{"schemaType":"ModelInvocationLog","input":{"a":[1,2}"#,
             r#"{"schemaType":"ModelInvocationLog"}{"errorCode":"X"}"#,
@@ -280,6 +303,68 @@ mod tests {
         ] {
             assert!(!healthy(text), "{text}");
         }
+    }
+
+    #[test]
+    fn the_field_bits_are_the_field_positions() {
+        let bit = |name: &[u8]| FIELDS.iter().position(|f| *f == name).map(|i| 1u16 << i);
+        assert_eq!(bit(b"schemaType"), Some(SCHEMA_TYPE));
+        assert_eq!(bit(b"modelId"), Some(MODEL_ID));
+        assert_eq!(bit(b"operation"), Some(OPERATION));
+        assert_eq!(bit(b"requestId"), Some(REQUEST_ID));
+    }
+
+    /// Every field the document layer reads is one the pre-check knows, so a new field
+    /// there cannot slip past it unnoticed.
+    #[test]
+    fn knows_every_field_of_the_document_layer() {
+        let mut known: Vec<&[u8]> = FIELDS.iter().chain(OTHER_SHAPES.iter()).copied().collect();
+        let mut read: Vec<&[u8]> = document_fields().iter().map(|f| f.as_bytes()).collect();
+        known.sort_unstable();
+        read.sort_unstable();
+        assert_eq!(known, read);
+    }
+
+    /// The field names serde's derive gives `RawDocument`, caught by a deserializer that
+    /// only records what it is asked for.
+    fn document_fields() -> &'static [&'static str] {
+        use serde::de::{self, Deserialize, Visitor};
+        #[derive(Debug)]
+        struct Fields(&'static [&'static str]);
+        impl std::fmt::Display for Fields {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{:?}", self.0)
+            }
+        }
+        impl std::error::Error for Fields {}
+        impl de::Error for Fields {
+            fn custom<T: std::fmt::Display>(_: T) -> Fields {
+                Fields(&[])
+            }
+        }
+        struct Catch;
+        impl<'de> de::Deserializer<'de> for Catch {
+            type Error = Fields;
+            fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Fields> {
+                Err(Fields(&[]))
+            }
+            fn deserialize_struct<V: Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Fields> {
+                Err(Fields(fields))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 char str string bytes byte_buf
+                option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+                identifier ignored_any
+            }
+        }
+        crate::document::RawDocument::deserialize(Catch)
+            .unwrap_err()
+            .0
     }
 
     #[test]

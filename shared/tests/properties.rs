@@ -264,6 +264,11 @@ fn member() -> impl Strategy<Value = (String, String)> {
         1 => field("Records", vec!["[{\"kinesis\":{\"data\":\"H4sI\"}}]"]),
         1 => field("error\\u0043ode", vec!["\"ThrottlingException\""]),
         3 => ("[a-zA-Z]{1,12}", any_value).prop_map(|(k, v)| (format!("\"{k}\""), v)),
+        // A failure nested in a body, which a damaged record may bring to the top level.
+        1 => ("[a-z]{1,4}", prop::sample::select(vec![
+            "{\"modelId\":\"m\",\"operation\":\"o\",\"errorCode\":\"ThrottlingException\"}",
+            "{\"event_type\":\"StartIngestionJob.ResourceStatusChanged\",\"event_timestamp\":1,\"event\":{\"status\":\"EMBEDDING_FAILED\"}}",
+        ])).prop_map(|(k, v)| (format!("\"{k}\""), v.to_owned())),
     ]
 }
 
@@ -279,23 +284,31 @@ fn record() -> impl Strategy<Value = String> {
     })
 }
 
-/// Generated records as NDJSON, or as the messages of a CloudWatch Logs subscription document.
-fn batch() -> impl Strategy<Value = Vec<u8>> {
-    (prop::collection::vec(record(), 1..8), any::<bool>()).prop_map(|(records, subscription)| {
-        if !subscription {
-            return records.join("\n").into_bytes();
-        }
-        let events: Vec<_> = records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| serde_json::json!({"id": i.to_string(), "timestamp": 1, "message": r}))
-            .collect();
-        serde_json::to_vec(
-            &serde_json::json!({"messageType": "DATA_MESSAGE", "owner": "111122223333",
-            "logGroup": "g", "logStream": "s", "subscriptionFilters": ["f"], "logEvents": events}),
-        )
-        .unwrap()
-    })
+/// Generated records as NDJSON lines, and whether to send them as CloudWatch Logs events.
+fn batch() -> impl Strategy<Value = (Vec<u8>, bool)> {
+    (prop::collection::vec(record(), 1..8), any::<bool>())
+        .prop_map(|(records, subscription)| (records.join("\n").into_bytes(), subscription))
+}
+
+/// NDJSON as it is, or each of its lines as the message of a log event in a subscription
+/// document.
+fn delivered(ndjson: &[u8], subscription: bool) -> Vec<u8> {
+    if !subscription {
+        return ndjson.to_vec();
+    }
+    let events: Vec<_> = ndjson
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .map(|(i, line)| {
+            let message = String::from_utf8_lossy(line);
+            serde_json::json!({"id": i.to_string(), "timestamp": 1, "message": message})
+        })
+        .collect();
+    serde_json::to_vec(
+        &serde_json::json!({"messageType": "DATA_MESSAGE", "owner": "111122223333",
+        "logGroup": "g", "logStream": "s", "subscriptionFilters": ["f"], "logEvents": events}),
+    )
+    .unwrap()
 }
 
 fn policy(guardrail_as_warn: bool) -> Policy {
@@ -336,15 +349,17 @@ proptest! {
 
     /// On valid input the pre-check changes nothing: same findings, same counts.
     #[test]
-    fn the_precheck_changes_no_result(bytes in batch(), guardrail_as_warn in any::<bool>()) {
+    fn the_precheck_changes_no_result((ndjson, subscription) in batch(), guardrail_as_warn in any::<bool>()) {
+        let bytes = delivered(&ndjson, subscription);
         prop_assert_eq!(scan(&bytes, guardrail_as_warn, false), scan(&bytes, guardrail_as_warn, true));
     }
 
-    /// On damaged input the pre-check loses no finding: at most a record with invalid JSON
-    /// inside it is counted as a healthy invocation instead of a bad record.
+    /// On damaged records, in files or in log events, the pre-check loses no finding: at
+    /// most a record with invalid JSON inside it is counted as a healthy invocation instead
+    /// of a bad record.
     #[test]
     fn the_precheck_loses_no_finding_on_damaged_input(
-        bytes in batch(),
+        (bytes, subscription) in batch(),
         guardrail_as_warn in any::<bool>(),
         edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3u8, prop::sample::select(
             b"\"\\{}[],:0nu \n\r\x01\xff".to_vec())), 1..6),
@@ -359,7 +374,7 @@ proptest! {
                 _ => {}
             }
         }
-        loses_no_finding(&bytes, guardrail_as_warn)?;
+        loses_no_finding(&delivered(&bytes, subscription), guardrail_as_warn)?;
     }
 
     /// Lines the framer joins into one document (an unclosed bracket, closed lines later)
