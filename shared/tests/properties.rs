@@ -173,6 +173,33 @@ fn subscription_document() -> impl Strategy<Value = Vec<u8>> {
     )
 }
 
+/// One byte edit: where, what (insert, replace or remove) and which byte.
+type Edit = (prop::sample::Index, u8, u8);
+
+/// One to `most - 1` edits with bytes drawn from `alphabet`.
+fn edits(alphabet: &'static [u8], most: usize) -> impl Strategy<Value = Vec<Edit>> {
+    let edit = (
+        any::<prop::sample::Index>(),
+        0..3u8,
+        prop::sample::select(alphabet.to_vec()),
+    );
+    prop::collection::vec(edit, 1..most)
+}
+
+/// `bytes` with the edits made in turn.
+fn damaged(mut bytes: Vec<u8>, edits: Vec<Edit>) -> Vec<u8> {
+    for (index, edit, byte) in edits {
+        let at = index.index(bytes.len() + 1);
+        match edit {
+            0 => bytes.insert(at, byte),
+            1 if at < bytes.len() => bytes[at] = byte,
+            _ if at < bytes.len() => drop(bytes.remove(at)),
+            _ => {}
+        }
+    }
+    bytes
+}
+
 /// What the general reader makes of a document, in a comparable form.
 fn general_reading(bytes: &[u8]) -> Option<String> {
     serde_json::from_slice::<RawDocument>(bytes)
@@ -194,19 +221,9 @@ proptest! {
     #[test]
     fn the_subscription_reader_never_disagrees_with_serde(
         doc in subscription_document(),
-        edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3u8, prop::sample::select(
-            b"\"\\u{}[],:0.e- \n\x01\xffabcdef9".to_vec())), 1..4),
+        edits in edits(b"\"\\u{}[],:0.e- \n\x01\xffabcdef9", 4),
     ) {
-        let mut doc = doc;
-        for (index, edit, byte) in edits {
-            let at = index.index(doc.len() + 1);
-            match edit {
-                0 => doc.insert(at, byte),
-                1 if at < doc.len() => doc[at] = byte,
-                _ if at < doc.len() => drop(doc.remove(at)),
-                _ => {}
-            }
-        }
+        let doc = damaged(doc, edits);
         if let Some(fast) = cwlogs::read_subscription(&doc) {
             prop_assert_eq!(Some(format!("{fast:?}")), general_reading(&doc), "{}", String::from_utf8_lossy(&doc));
         }
@@ -361,19 +378,9 @@ proptest! {
     fn the_precheck_loses_no_finding_on_damaged_input(
         (bytes, subscription) in batch(),
         guardrail_as_warn in any::<bool>(),
-        edits in prop::collection::vec((any::<prop::sample::Index>(), 0..3u8, prop::sample::select(
-            b"\"\\{}[],:0nu \n\r\x01\xff".to_vec())), 1..6),
+        edits in edits(b"\"\\{}[],:0nu \n\r\x01\xff", 6),
     ) {
-        let mut bytes = bytes;
-        for (index, edit, byte) in edits {
-            let at = index.index(bytes.len() + 1);
-            match edit {
-                0 => bytes.insert(at, byte),
-                1 if at < bytes.len() => bytes[at] = byte,
-                _ if at < bytes.len() => drop(bytes.remove(at)),
-                _ => {}
-            }
-        }
+        let bytes = damaged(bytes, edits);
         loses_no_finding(&delivered(&bytes, subscription), guardrail_as_warn)?;
     }
 
