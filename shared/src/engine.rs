@@ -226,14 +226,14 @@ impl<'e, 's> Scan<'e, 's> {
     }
 
     fn frame(&mut self, frame: Frame<'_>, outer: &Context<'_>, nesting: u8) {
+        if self.passes_precheck(frame.bytes) {
+            return;
+        }
         let context = Context {
             // Line numbers refer to the outermost input.
             line: outer.line.or(Some(frame.line)),
             ..*outer
         };
-        if self.passes_precheck(frame.bytes) {
-            return;
-        }
         match Document::parse(frame.bytes) {
             Err(error) => self.recover(frame, &context, nesting, error),
             Ok(doc) => self.document(&doc, &context, nesting),
