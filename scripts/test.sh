@@ -7,7 +7,8 @@
 #   4. the end-to-end tests: a moto server (S3, SNS, SQS) and the Lambda runtime API
 #      emulator running the very bootstrap binaries sam build produced (through qemu on
 #      non-arm64 hosts), plus the CLI's S3 replay path
-#   5. cargo deny (licenses, bans, sources; pinned, installed into .tools/)
+#   5. cargo deny (licenses, bans, sources; pinned, installed into .tools/), after fetching
+#      every platform's crates
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}" SAM_CLI_TELEMETRY=0
@@ -50,4 +51,7 @@ if [ ! -x .tools/bin/cargo-deny ]; then
   # release build, and checking our dependency graph still takes seconds.
   CARGO_PROFILE_DEV_DEBUG=0 cargo install cargo-deny --locked --version 0.20.2 --root .tools --debug --quiet
 fi
+# cargo-deny reads the dependency graph of every platform, offline; the builds above
+# downloaded only the host's crates (a fresh CARGO_HOME has no others).
+cargo fetch --locked
 .tools/bin/cargo-deny --offline --log-level error check licenses bans sources
