@@ -308,22 +308,42 @@ def service_principal_violations(template: dict) -> list[str]:
     return violations
 
 
+OBJECT_READS = ("s3:GetObject", "s3:GetObjectVersion")  # versioned buckets need the second
+LIST = "s3:ListBucket"  # lets S3 answer 404 rather than 403 for a missing key
+BUCKET_ARN = r"arn:\$\{AWS::Partition\}:s3:::\$\{[A-Za-z]+\}"
+LOG_OBJECTS_ARN = BUCKET_ARN + r"/\$\{LogKeyPrefix\}\*"
+
+
 def s3_read_violations(template: dict) -> list[str]:
-    """The S3 function may only s3:GetObject under the log prefix; the CW function has no S3."""
+    """The S3 function may read objects (s3:GetObject and, for events that name a version,
+    s3:GetObjectVersion, both granted on exactly the same resources) only under the log
+    prefix, and s3:ListBucket only on the same bucket with s3:prefix limited to the log
+    prefix; the CW function has no S3 access."""
     violations = []
-    s3 = [s for s in identity_statements(template, "S3AlertsFunction")
-          if any(str(a).lower().startswith("s3:") for a in s.actions)]
-    if not s3:
-        violations.append("S3AlertsFunction has no s3:GetObject grant")
-    for s in s3:
-        if s.effect != "Allow":
-            continue
-        if s.actions != ["s3:GetObject"]:
-            violations.append(f"{s.where}: S3 actions {s.actions}, want only s3:GetObject")
-        for resource in s.resources:
-            text = sub_text(resource) or ""
-            if not re.fullmatch(r"arn:\$\{AWS::Partition\}:s3:::\$\{[A-Za-z]+\}/\$\{LogKeyPrefix\}\*", text):
-                violations.append(f"{s.where}: S3 resource {resource!r} is not <bucket>/<LogKeyPrefix>*")
+    granted: dict[str, list[tuple[Statement, Any]]] = {action: [] for action in (*OBJECT_READS, LIST)}
+    for s in identity_statements(template, "S3AlertsFunction"):
+        for action in s.actions:
+            if s.effect != "Allow" or not str(action).lower().startswith("s3:"):
+                continue
+            if action not in granted:
+                violations.append(f"{s.where}: S3 action {action!r}, want only {sorted(granted)}")
+            else:
+                granted[action].extend((s, resource) for resource in s.resources)
+    violations += [f"S3AlertsFunction has no {action} grant" for action, grants in granted.items() if not grants]
+    scopes = {action: sorted(repr(resource) for _, resource in granted[action]) for action in OBJECT_READS}
+    if len({tuple(scope) for scope in scopes.values()}) > 1:
+        violations.append(f"object reads scoped differently: {scopes}")
+    for action, grants in granted.items():
+        want = BUCKET_ARN if action == LIST else LOG_OBJECTS_ARN
+        for s, resource in grants:
+            if not re.fullmatch(want, sub_text(resource) or ""):
+                violations.append(f"{s.where}: {action} on {resource!r}, want {want}")
+    for s, _ in granted[LIST]:
+        if s.body.get("Condition") != {"StringLike": {"s3:prefix": {"Fn::Sub": "${LogKeyPrefix}*"}}}:
+            violations.append(f"{s.where}: {LIST} not limited to s3:prefix ${{LogKeyPrefix}}*")
+    buckets = {repr(_bucket(resource)) for grants in granted.values() for _, resource in grants}
+    if len(buckets) > 1:
+        violations.append(f"S3 grants name different buckets: {sorted(buckets)}")
     for s in identity_statements(template, "CwLogsAlertsFunction"):
         if any(str(a).lower().startswith("s3:") for a in s.actions):
             violations.append(f"{s.where}: CwLogsAlertsFunction has S3 access")
@@ -332,6 +352,12 @@ def s3_read_violations(template: dict) -> list[str]:
             if not (isinstance(policy, dict) and "Statement" in policy):
                 violations.append(f"{name}: managed policy or SAM policy template {policy!r}")
     return violations
+
+
+def _bucket(resource: Any) -> Any:
+    """The bucket of an S3 ARN written as `!Sub [arn...${BucketName}..., {BucketName: ...}]`."""
+    sub = resource.get("Fn::Sub") if isinstance(resource, dict) else None
+    return sub[1] if isinstance(sub, list) else sub
 
 
 def sns_publish_violations(template: dict) -> list[str]:
@@ -641,6 +667,21 @@ def _swap_binaries(t: dict) -> None:
     a["Binary"], b["Binary"] = b["Binary"], a["Binary"]
 
 
+def _properties(name: str) -> Callable[[dict], dict]:
+    return lambda t: t["Resources"][name]["Properties"]
+
+
+def _add_statement(role: str, body: dict) -> Callable[[dict], None]:
+    return lambda t: _properties(role)(t)["Policies"][0]["PolicyDocument"]["Statement"].append(body)
+
+
+def _drop_statement(role: str, sid: str) -> Callable[[dict], None]:
+    def drop(t: dict) -> None:
+        document = _properties(role)(t)["Policies"][0]["PolicyDocument"]
+        document["Statement"] = [s for s in document["Statement"] if s.get("Sid") != sid]
+    return drop
+
+
 def _kb_subscription(t: dict) -> dict:
     return t["Resources"]["CwLogsAlertsFunction"]["Properties"]["Events"]["KnowledgeBaseLogs"]["Properties"]
 
@@ -669,8 +710,20 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
     ("GetObject on the whole bucket", s3_read_violations,
      _set("S3AlertsFunctionRole", "ReadInvocationLogs", "Resource",
           {"Fn::Sub": "arn:${AWS::Partition}:s3:::${LogBucket}/*"})),
-    ("ListBucket added", s3_read_violations,
-     _set("S3AlertsFunctionRole", "ReadInvocationLogs", "Action", ["s3:GetObject", "s3:ListBucket"])),
+    ("s3:DeleteObject added", s3_read_violations,
+     _set("S3AlertsFunctionRole", "ReadInvocationLogs", "Action",
+          ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject"])),
+    ("no s3:GetObjectVersion", s3_read_violations,
+     _set("S3AlertsFunctionRole", "ReadInvocationLogs", "Action", "s3:GetObject")),
+    ("GetObjectVersion on the whole bucket", s3_read_violations,
+     _add_statement("S3AlertsFunctionRole", {"Effect": "Allow", "Action": "s3:GetObjectVersion",
+                                             "Resource": {"Fn::Sub": "arn:${AWS::Partition}:s3:::${LogBucket}/*"}})),
+    ("no s3:ListBucket", s3_read_violations, _drop_statement("S3AlertsFunctionRole", "ListInvocationLogs")),
+    ("ListBucket on every prefix", s3_read_violations,
+     lambda t: _statement(t, "S3AlertsFunctionRole", "ListInvocationLogs").pop("Condition")),
+    ("ListBucket on another bucket", s3_read_violations,
+     _set("S3AlertsFunctionRole", "ListInvocationLogs", "Resource",
+          {"Fn::Sub": ["arn:${AWS::Partition}:s3:::${BucketName}", {"BucketName": "other"}]})),
     ("S3 access for the CW function", s3_read_violations,
      _set("CwLogsAlertsFunctionRole", "PublishAlerts", "Action", ["sns:Publish", "s3:GetObject"])),
     ("SAM policy template on a function", s3_read_violations,
