@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import copy
 import re
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
-import yaml
-
-TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
+from cfn import (
+    TEMPLATE, TEMPLATE_TEXT, as_list, branches, deployed, function_properties,
+    load_template, parameters, resources, sub_text,
+)
 
 # Function logical id -> cargo binary name (a [[bin]] in functions/*/Cargo.toml).
 FUNCTIONS = {
@@ -26,107 +26,13 @@ FUNCTIONS = {
 # that hands key administration to the account (so IAM policies can grant key use).
 KMS_ADMIN_SID = "EnableAccountAdministration"
 ACCOUNT_ID = {"Ref": "AWS::AccountId"}
+LOG_GROUP_ARN_PREFIX = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
 BEDROCK_SOURCE_ARN = {"Fn::Sub": "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:*"}
-NO_VALUE = {"Ref": "AWS::NoValue"}
 
 
 # ------------------------------------------------------------------------------------------
-# Loading: a SafeLoader that turns CloudFormation short tags into their long form
+# Policy statements
 # ------------------------------------------------------------------------------------------
-class CfnLoader(yaml.SafeLoader):
-    """SafeLoader that knows `!Ref`, `!Sub`, `!GetAtt`, ... (mapped to the JSON long form)."""
-
-
-def _construct_any(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_mapping(node, deep=True)
-
-
-def _register(tag: str, key: str) -> None:
-    CfnLoader.add_constructor(f"!{tag}", lambda loader, node: {key: _construct_any(loader, node)})
-
-
-def _construct_get_att(loader: yaml.SafeLoader, node: yaml.Node) -> dict:
-    value = _construct_any(loader, node)
-    if isinstance(value, str):
-        resource, _, attribute = value.partition(".")
-        value = [resource, attribute]
-    return {"Fn::GetAtt": value}
-
-
-_register("Ref", "Ref")
-_register("Condition", "Condition")
-for _name in (
-    "Sub", "If", "Select", "Split", "Join", "Equals", "Not", "And", "Or",
-    "FindInMap", "Base64", "ImportValue", "GetAZs", "Cidr",
-):
-    _register(_name, f"Fn::{_name}")
-CfnLoader.add_constructor("!GetAtt", _construct_get_att)
-
-
-def load_template(text: str) -> dict:
-    return yaml.load(text, Loader=CfnLoader)  # noqa: S506 - CfnLoader is a SafeLoader
-
-
-TEMPLATE_TEXT = TEMPLATE_PATH.read_text(encoding="utf-8")
-TEMPLATE = load_template(TEMPLATE_TEXT)
-
-
-# ------------------------------------------------------------------------------------------
-# Helpers
-# ------------------------------------------------------------------------------------------
-def branches(value: Any) -> Iterator[Any]:
-    """Every value `value` can take: both sides of each Fn::If, without AWS::NoValue."""
-    if isinstance(value, dict) and set(value) == {"Fn::If"}:
-        _, when_true, when_false = value["Fn::If"]
-        yield from branches(when_true)
-        yield from branches(when_false)
-    elif value != NO_VALUE:
-        yield value
-
-
-def as_list(value: Any) -> list:
-    """A scalar or list (items possibly behind Fn::If) as a flat list of possible items."""
-    items: list = []
-    for variant in branches(value):
-        for item in variant if isinstance(variant, list) else [variant]:
-            items.extend(branches(item))
-    return items
-
-
-def resources(template: dict, type_: str | None = None) -> dict[str, dict]:
-    return {
-        name: res
-        for name, res in template.get("Resources", {}).items()
-        if type_ is None or res.get("Type") == type_
-    }
-
-
-def function_properties(template: dict, name: str) -> dict:
-    """Function properties with Globals.Function merged in (dicts merge, lists add up)."""
-
-    def merge(base: Any, override: Any) -> Any:
-        is_intrinsic = lambda v: isinstance(v, dict) and len(v) == 1 and (  # noqa: E731
-            next(iter(v)) == "Ref" or next(iter(v)).startswith("Fn::")
-        )
-        if isinstance(base, dict) and isinstance(override, dict):
-            if is_intrinsic(base) or is_intrinsic(override):
-                return override
-            merged = dict(base)
-            for key, value in override.items():
-                merged[key] = merge(base[key], value) if key in base else value
-            return merged
-        if isinstance(base, list) and isinstance(override, list):
-            return base + override
-        return override
-
-    globals_ = template.get("Globals", {}).get("Function", {})
-    return merge(copy.deepcopy(globals_), template["Resources"][name].get("Properties", {}))
-
-
 class Statement:
     """One policy statement and where it came from."""
 
@@ -219,16 +125,6 @@ def identity_statements(template: dict, function: str) -> list[Statement]:
         s for s in statements(template)
         if s.kind == "identity" and (s.resource in (role, function) or s.resource in attached)
     ]
-
-
-def sub_text(value: Any) -> str | None:
-    """The template string of a Fn::Sub (either form), or a plain string."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and "Fn::Sub" in value:
-        sub = value["Fn::Sub"]
-        return sub if isinstance(sub, str) else sub[0]
-    return None
 
 
 def is_tls_only_deny(statement: Statement) -> bool:
@@ -530,6 +426,56 @@ def alarm_violations(template: dict) -> list[str]:
     return violations
 
 
+KB_LOG_GROUP_PREFIX = "/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/"
+KB_FILTER = {"Fn::FindInMap": ["SubscriptionFilterPatterns", "KnowledgeBase", "Pattern"]}
+CW_FUNCTION_ARN = {"Fn::GetAtt": ["CwLogsAlertsFunction", "Arn"]}
+
+
+def _ref(value: Any) -> str | None:
+    return value.get("Ref") if isinstance(value, dict) else None
+
+
+def kb_delivery_violations(template: dict) -> list[str]:
+    """Each knowledge base delivers into a log group of its own, named
+    <KB_LOG_GROUP_PREFIX><its id>, which exactly one subscription filter sends to the
+    CloudWatch Logs function; every link of that chain exists under the same condition."""
+    violations = []
+    res = template["Resources"]
+    groups_used: list[str] = []
+    for source, source_res in resources(template, "AWS::Logs::DeliverySource").items():
+        deliveries = [n for n, r in resources(template, "AWS::Logs::Delivery").items()
+                      if _ref(r["Properties"].get("DeliverySourceName")) == source]
+        if len(deliveries) != 1:
+            violations.append(f"{source}: {len(deliveries)} deliveries, want 1")
+            continue
+        destination = res[deliveries[0]]["Properties"]["DeliveryDestinationArn"]["Fn::GetAtt"][0]
+        target = sub_text(res[destination]["Properties"]["DestinationResourceArn"]) or ""
+        match = re.fullmatch(re.escape(LOG_GROUP_ARN_PREFIX) + r"\$\{([A-Za-z0-9]+)\}", target)
+        group = match.group(1) if match else ""
+        if res.get(group, {}).get("Type") != "AWS::Logs::LogGroup":
+            violations.append(f"{destination}: delivers to {target!r}, not a log group of this stack")
+            continue
+        groups_used.append(group)
+        name = res[group]["Properties"]["LogGroupName"]["Fn::Sub"]
+        kb_id = source_res["Properties"]["ResourceArn"]["Fn::Sub"][1]["KbId"]
+        if name != [KB_LOG_GROUP_PREFIX + "${KbId}", {"KbId": kb_id}]:
+            violations.append(f"{group}: named {name!r}, not {KB_LOG_GROUP_PREFIX}<the id {source} delivers>")
+        subscriptions = [n for n, r in resources(template, "AWS::Logs::SubscriptionFilter").items()
+                         if _ref(r["Properties"]["LogGroupName"]) == group]
+        if len(subscriptions) != 1:
+            violations.append(f"{group}: {len(subscriptions)} subscription filters, want 1")
+        for sub in subscriptions:
+            sub_props = res[sub]["Properties"]
+            if (sub_props["DestinationArn"], sub_props["FilterPattern"]) != (CW_FUNCTION_ARN, KB_FILTER):
+                violations.append(f"{sub}: not the knowledge-base filter to CwLogsAlertsFunction")
+        chain = [source, deliveries[0], destination, group, *subscriptions]
+        if len({res[n].get("Condition") for n in chain}) != 1:
+            violations.append(f"{source}: conditions differ along {chain}")
+    if len(set(groups_used)) != len(groups_used):
+        violations.append(f"knowledge bases share log groups: {groups_used}")
+    return violations
+
+
 def partition_violations(text: str) -> list[str]:
     """ARNs are built with ${AWS::Partition}, never a literal partition."""
     return [
@@ -582,7 +528,7 @@ def test_statements_are_found_in_every_kind_of_policy():
         ("LogBucketPolicy", "resource"),
         ("AlertTopicPolicy", "resource"),
         ("FailedEventsQueuePolicy", "resource"),
-        ("KnowledgeBaseLogGroup", "resource"),
+        ("KnowledgeBaseLogGroup1", "resource"),
         ("KmsKey", "key"),
         ("BedrockLoggingRole", "trust"),
         ("BedrockLoggingRole", "identity"),
@@ -640,6 +586,32 @@ def test_arns_use_the_partition_pseudo_parameter():
     assert partition_violations(TEMPLATE_TEXT) == []
 
 
+def test_each_knowledge_base_delivers_into_a_log_group_of_its_own():
+    assert kb_delivery_violations(TEMPLATE) == []
+
+
+@pytest.mark.parametrize(("ids", "existing", "want_ids"), [
+    ("", "", []),
+    ("KB00000001", "", ["KB00000001"]),
+    ("KB00000001,KB00000002,KB00000003,KB00000004", "", ["KB00000001", "KB00000002", "KB00000003"]),
+    ("KB00000001,,KB00000003", "", ["KB00000001"]),
+    ("", "/custom/kb-logs", []),
+    ("KB00000001,KB00000002", KB_LOG_GROUP_PREFIX + "KB00000009", ["KB00000001", "KB00000002"]),
+])
+def test_knowledge_base_log_groups_as_deployed(ids, existing, want_ids):
+    stack = deployed(TEMPLATE, parameters(TEMPLATE, KnowledgeBaseIds=ids, ExistingKnowledgeBaseLogGroupName=existing))
+    groups = {name: res["Properties"]["LogGroupName"] for name, res in stack.items()
+              if res["Type"] == "AWS::Logs::LogGroup" and name.startswith("KnowledgeBase")}
+    assert sorted(groups.values()) == [KB_LOG_GROUP_PREFIX + kb_id for kb_id in want_ids]
+    delivered = sorted(res["Properties"]["ResourceArn"]["Fn::Sub"].rpartition("/")[2]
+                       for res in stack.values() if res["Type"] == "AWS::Logs::DeliverySource")
+    assert delivered == want_ids
+    subscribed = [groups.get(_ref(res["Properties"]["LogGroupName"]), res["Properties"]["LogGroupName"])
+                  for res in stack.values() if res["Type"] == "AWS::Logs::SubscriptionFilter"]
+    assert sorted(subscribed) == sorted([*groups.values(), *([existing] if existing else [])])
+
+
+
 # ------------------------------------------------------------------------------------------
 # Each checker must be able to fail: plant one violation in a copy of the template
 # ------------------------------------------------------------------------------------------
@@ -682,8 +654,7 @@ def _drop_statement(role: str, sid: str) -> Callable[[dict], None]:
     return drop
 
 
-def _kb_subscription(t: dict) -> dict:
-    return t["Resources"]["CwLogsAlertsFunction"]["Properties"]["Events"]["KnowledgeBaseLogs"]["Properties"]
+_kb_subscription = _properties("KnowledgeBaseLogSubscription1")
 
 
 PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] = [
@@ -706,7 +677,7 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
     ("bucket policy without SourceArn", bedrock_condition_violations,
      _drop_condition("LogBucketPolicy", "AllowBedrockLogDelivery", "ArnLike")),
     ("log delivery grant without SourceAccount", service_principal_violations,
-     _drop_condition("KnowledgeBaseLogGroup", "AllowVendedLogDelivery", "StringEquals")),
+     _drop_condition("KnowledgeBaseLogGroup1", "AllowVendedLogDelivery", "StringEquals")),
     ("GetObject on the whole bucket", s3_read_violations,
      _set("S3AlertsFunctionRole", "ReadInvocationLogs", "Resource",
           {"Fn::Sub": "arn:${AWS::Partition}:s3:::${LogBucket}/*"})),
@@ -747,19 +718,17 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      lambda t: _kb_subscription(t).__setitem__("LogGroupName", {"Ref": "CwLogsAlertsLogGroup"})),
     ("subscription on a /aws/lambda group by name", subscription_target_violations,
      lambda t: _kb_subscription(t).__setitem__(
-         "LogGroupName", {"Fn::If": ["C", {"Ref": "KnowledgeBaseLogGroup"}, "/aws/lambda/other"]})),
-    ("no OnFailure destination", on_failure_violations,
-     lambda t: t["Globals"]["Function"].pop("EventInvokeConfig")),
-    ("alarm without the topic", alarm_violations,
-     lambda t: t["Resources"]["InvocationErrorsAlarm"]["Properties"].pop("AlarmActions")),
-    ("alarm on another namespace", alarm_violations,
-     lambda t: t["Resources"]["StaleInvocationLogsAlarm"]["Properties"].__setitem__("Namespace", "Other")),
-    ("silence treated as fine", alarm_violations,
-     lambda t: t["Resources"]["StaleInvocationLogsAlarm"]["Properties"].__setitem__("TreatMissingData", "notBreaching")),
-    ("staleness alarm removed", alarm_violations,
-     lambda t: t["Resources"].pop("StaleInvocationLogsAlarm")),
-    ("role cannot send to the queue", on_failure_violations,
-     _set("S3AlertsFunctionRole", "SendFailedEvents", "Action", "sqs:GetQueueUrl")),
+         "LogGroupName", {"Fn::If": ["C", {"Ref": "KnowledgeBaseLogGroup1"}, "/aws/lambda/other"]})),
+    ("two knowledge bases in one log group", kb_delivery_violations,
+     lambda t: _properties("KnowledgeBaseLogDestination2")(t).__setitem__(
+         "DestinationResourceArn", {"Fn::Sub": LOG_GROUP_ARN_PREFIX + "${KnowledgeBaseLogGroup1}"})),
+    ("knowledge-base log group named after the stack", kb_delivery_violations,
+     lambda t: _properties("KnowledgeBaseLogGroup1")(t).__setitem__(
+         "LogGroupName", {"Fn::Sub": KB_LOG_GROUP_PREFIX + "${AWS::StackName}"})),
+    ("knowledge-base log group without its subscription", kb_delivery_violations,
+     lambda t: t["Resources"].pop("KnowledgeBaseLogSubscription2")),
+    ("delivery under another condition", kb_delivery_violations,
+     lambda t: t["Resources"]["KnowledgeBaseLogDelivery3"].__setitem__("Condition", "HasKb1")),
 ]
 
 
