@@ -8,13 +8,14 @@ per checker into a copy of the template to prove that the checker can fail.
 from __future__ import annotations
 
 import copy
+import fnmatch
 import re
 from typing import Any, Callable, Iterator
 
 import pytest
 from cfn import (
-    TEMPLATE, TEMPLATE_TEXT, as_list, branches, deployed, function_properties,
-    load_template, parameters, resources, sub_text,
+    NO_VALUE, TEMPLATE, TEMPLATE_TEXT, as_list, branches, deployed, function_properties,
+    load_template, parameters, render, resources, sub_text,
 )
 
 # Function logical id -> cargo binary name (a [[bin]] in functions/*/Cargo.toml).
@@ -26,7 +27,9 @@ FUNCTIONS = {
 # that hands key administration to the account (so IAM policies can grant key use).
 KMS_ADMIN_SID = "EnableAccountAdministration"
 ACCOUNT_ID = {"Ref": "AWS::AccountId"}
+LOGS_SERVICE = "logs.${AWS::Region}.amazonaws.com"
 LOG_GROUP_ARN_PREFIX = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+USE_KEY = {"Fn::If": ["UseKms", {"Fn::GetAtt": ["KmsKey", "Arn"]}, {"Ref": "AWS::NoValue"}]}
 BEDROCK_SOURCE_ARN = {"Fn::Sub": "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:*"}
 
 
@@ -65,8 +68,9 @@ class Statement:
         return [(kind, value) for kind, values in principal.items() for value in as_list(values)]
 
     @property
-    def services(self) -> set:
-        return {value for kind, value in self.principals if kind == "Service"}
+    def services(self) -> set[str]:
+        """Service principals, `logs.${AWS::Region}.amazonaws.com` kept as written."""
+        return {sub_text(value) or repr(value) for kind, value in self.principals if kind == "Service"}
 
     def condition(self, operator: str, key: str) -> Any:
         return self.body.get("Condition", {}).get(operator, {}).get(key)
@@ -193,15 +197,30 @@ def bedrock_condition_violations(template: dict) -> list[str]:
 
 
 def service_principal_violations(template: dict) -> list[str]:
-    """Any other Allow to an AWS service (except Lambda's own trust) names the source account."""
+    """Any other Allow to an AWS service (except Lambda's own trust) names the source account:
+    with aws:SourceAccount, or for CloudWatch Logs using a key, with an encryption context
+    that names log groups of this account (the scoping the service's key policies use)."""
     violations = []
     for s in statements(template):
         services = s.services - {"lambda.amazonaws.com"}
         if s.effect != "Allow" or not services:
             continue
-        if s.condition("StringEquals", "aws:SourceAccount") != ACCOUNT_ID:
-            violations.append(f"{s.where}: {sorted(services)} without aws:SourceAccount")
+        if s.condition("StringEquals", "aws:SourceAccount") == ACCOUNT_ID:
+            continue
+        if services == {LOGS_SERVICE} and log_encryption_context(s) is not None:
+            continue
+        violations.append(f"{s.where}: {sorted(services)} without aws:SourceAccount")
     return violations
+
+
+def log_encryption_context(statement: Statement) -> list[str] | None:
+    """Log-group name patterns a CloudWatch Logs key statement is limited to, or None when
+    it is not limited to log groups of this account."""
+    values = as_list(statement.condition("ArnLike", "kms:EncryptionContext:aws:logs:arn") or [])
+    names = [(sub_text(v) or "").partition(LOG_GROUP_ARN_PREFIX) for v in values]
+    if not names or any(before or not sep for before, sep, _ in names):
+        return None
+    return [name for _, _, name in names]
 
 
 OBJECT_READS = ("s3:GetObject", "s3:GetObjectVersion")  # versioned buckets need the second
@@ -278,7 +297,8 @@ def sns_publish_violations(template: dict) -> list[str]:
 
 
 def topic_publisher_violations(template: dict) -> list[str]:
-    """The topic policy lets only the two function roles and CloudWatch alarms publish."""
+    """The topic policy lets only the two function roles and CloudWatch alarms publish, and
+    denies every other caller except those AlertPublisherArns names (when it names any)."""
     violations = []
     policies = [
         name for name, res in resources(template, "AWS::SNS::TopicPolicy").items()
@@ -298,15 +318,45 @@ def topic_publisher_violations(template: dict) -> list[str]:
     expected = [("AWS", role) for role in roles] + [("Service", "cloudwatch.amazonaws.com")]
     if sorted(map(repr, allowed)) != sorted(map(repr, expected)):
         violations.append(f"topic publishers {allowed}, want {expected}")
-    fence = [
-        s for s in topic
-        if s.effect == "Deny" and "sns:Publish" in s.actions
-        and sorted(map(repr, as_list(s.condition("ArnNotEquals", "aws:PrincipalArn") or [])))
-        == sorted(map(repr, roles))
-    ]
-    if not fence:
-        violations.append("no Deny of sns:Publish for principals other than the function roles")
+    fences = [s for s in topic if s.effect == "Deny" and "sns:Publish" in s.actions and not is_tls_only_deny(s)]
+    if len(fences) != 1:
+        return violations + [f"want one Deny of sns:Publish that fences publishers, found {len(fences)}"]
+    # The fence rendered for an empty and a non-empty AlertPublisherArns.
+    for publishers, operator_may_publish in (("", False), (OPERATOR_PATTERN, True)):
+        fence = render(fences[0].body, template, parameters(template, AlertPublisherArns=publishers))
+        for caller, may_publish in [(role, True) for role in roles] + [
+            (OUTSIDER, False), (OPERATOR, operator_may_publish),
+        ]:
+            if fence_denies(fence, caller) == may_publish:
+                verdict = "is denied" if may_publish else "may publish"
+                violations.append(f"AlertPublisherArns={publishers!r}: {caller} {verdict}")
     return violations
+
+
+# Callers of sns:Publish for the fence: an operator role AlertPublisherArns can let in, and
+# a role it never names.
+OPERATOR = "arn:aws:iam::111122223333:role/ops-alice"
+OPERATOR_PATTERN = "arn:aws:iam::111122223333:role/ops-*"
+OUTSIDER = "arn:aws:iam::111122223333:role/other"
+
+
+def fence_denies(fence: dict, caller: Any) -> bool:
+    """Whether a rendered Deny's conditions all hold for a caller that is not an AWS service
+    and whose aws:PrincipalArn is `caller` (an ARN, or a role's GetAtt)."""
+    for operator, keys in fence.get("Condition", {}).items():
+        for key, wanted in keys.items():
+            values = wanted if isinstance(wanted, list) else [wanted]
+            if (operator, key) == ("ArnNotEquals", "aws:PrincipalArn"):
+                holds = caller not in values
+            elif (operator, key) == ("ArnNotLike", "aws:PrincipalArn"):
+                holds = not any(isinstance(caller, str) and fnmatch.fnmatchcase(caller, v) for v in values)
+            elif (operator, key) == ("Bool", "aws:PrincipalIsAWSService"):
+                holds = values == ["false"]
+            else:
+                raise AssertionError(f"fence condition {operator} {key} is not understood here")
+            if not holds:
+                return False
+    return True
 
 
 def function_build_violations(template: dict) -> list[str]:
@@ -476,6 +526,52 @@ def kb_delivery_violations(template: dict) -> list[str]:
     return violations
 
 
+def kms_violations(template: dict) -> list[str]:
+    """With UseKmsKey, the stack's key encrypts every log group, the failed-events queue and
+    the topic; the key policy lets CloudWatch Logs use it for exactly those log groups; and
+    both function roles may use it (to send to the queue and publish to the topic)."""
+    violations = []
+    encrypted = {name: ("KmsKeyId", res) for name, res in resources(template, "AWS::Logs::LogGroup").items()}
+    encrypted["FailedEventsQueue"] = ("KmsMasterKeyId", template["Resources"]["FailedEventsQueue"])
+    encrypted["AlertTopic"] = ("KmsMasterKeyId", template["Resources"]["AlertTopic"])
+    for name, (key, res) in encrypted.items():
+        if res["Properties"].get(key) != USE_KEY:
+            violations.append(f"{name}: {key} is not the stack's key under UseKms")
+    sse = template["Resources"]["FailedEventsQueue"]["Properties"].get("SqsManagedSseEnabled")
+    if sse != {"Fn::If": ["UseKms", NO_VALUE, True]}:
+        violations.append(f"FailedEventsQueue: SqsManagedSseEnabled {sse!r}, want SSE-SQS without the key")
+    logs = [s for s in statements(template) if s.resource == "KmsKey" and s.services == {LOGS_SERVICE}]
+    patterns = [p for s in logs if {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"} <= set(s.actions)
+                for p in log_encryption_context(s) or []]
+    for name, res in resources(template, "AWS::Logs::LogGroup").items():
+        group = sub_text(res["Properties"]["LogGroupName"]) or ""
+        if not any(fnmatch.fnmatchcase(group, pattern) for pattern in patterns):
+            violations.append(f"{name}: CloudWatch Logs may not use the key for {group!r}")
+    for function in FUNCTIONS:
+        if not any(s.effect == "Allow" and {"kms:Decrypt", "kms:GenerateDataKey"} <= set(s.actions)
+                   and s.resources == [{"Fn::GetAtt": ["KmsKey", "Arn"]}]
+                   for s in identity_statements(template, function)):
+            violations.append(f"{function}: role cannot use the stack's key")
+    return violations
+
+
+def failed_event_retention_violations(template: dict) -> list[str]:
+    """The failed-events queue keeps events FailedEventRetentionDays days (a few by default):
+    parked CloudWatch Logs events hold prompts."""
+    violations = []
+    retention = template["Resources"]["FailedEventsQueue"]["Properties"].get("MessageRetentionPeriod")
+    if retention != {"Fn::FindInMap": ["FailedEventRetention", "Seconds", {"Ref": "FailedEventRetentionDays"}]}:
+        return [f"FailedEventsQueue: MessageRetentionPeriod {retention!r} is not FailedEventRetentionDays"]
+    spec = template["Parameters"]["FailedEventRetentionDays"]
+    for days in spec["AllowedValues"]:
+        seconds = template["Mappings"]["FailedEventRetention"]["Seconds"].get(str(days))
+        if seconds != days * 86400:
+            violations.append(f"FailedEventRetention: {days} days is {seconds} s")
+    if spec["Default"] > 4:
+        violations.append(f"FailedEventRetentionDays defaults to {spec['Default']}, want at most 4")
+    return violations
+
+
 def partition_violations(text: str) -> list[str]:
     """ARNs are built with ${AWS::Partition}, never a literal partition."""
     return [
@@ -611,6 +707,14 @@ def test_knowledge_base_log_groups_as_deployed(ids, existing, want_ids):
     assert sorted(subscribed) == sorted([*groups.values(), *([existing] if existing else [])])
 
 
+def test_stack_key_encrypts_log_groups_queue_and_topic():
+    assert kms_violations(TEMPLATE) == []
+
+
+def test_failed_events_are_kept_a_few_days():
+    assert failed_event_retention_violations(TEMPLATE) == []
+
+
 
 # ------------------------------------------------------------------------------------------
 # Each checker must be able to fail: plant one violation in a copy of the template
@@ -678,6 +782,8 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      _drop_condition("LogBucketPolicy", "AllowBedrockLogDelivery", "ArnLike")),
     ("log delivery grant without SourceAccount", service_principal_violations,
      _drop_condition("KnowledgeBaseLogGroup1", "AllowVendedLogDelivery", "StringEquals")),
+    ("CloudWatch Logs key grant for any log group", service_principal_violations,
+     _drop_condition("KmsKey", "AllowCloudWatchLogs", "ArnLike")),
     ("GetObject on the whole bucket", s3_read_violations,
      _set("S3AlertsFunctionRole", "ReadInvocationLogs", "Resource",
           {"Fn::Sub": "arn:${AWS::Partition}:s3:::${LogBucket}/*"})),
@@ -709,6 +815,11 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
           {"AWS": [{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}]})),
     ("topic policy without the deny fence", topic_publisher_violations,
      _set("AlertTopicPolicy", "DenyOtherPublishers", "Effect", "Allow")),
+    ("fence ignores AlertPublisherArns", topic_publisher_violations,
+     lambda t: _statement(t, "AlertTopicPolicy", "DenyOtherPublishers")["Condition"].pop("ArnNotLike")),
+    ("AlertPublisherArns lets everyone in", topic_publisher_violations,
+     lambda t: _statement(t, "AlertTopicPolicy", "DenyOtherPublishers")["Condition"].__setitem__(
+         "ArnNotLike", {"Fn::If": ["HasAlertPublishers", {"aws:PrincipalArn": "*"}, NO_VALUE]})),
     ("provided.al2 runtime", function_build_violations,
      lambda t: t["Globals"]["Function"].__setitem__("Runtime", "provided.al2")),
     ("binaries swapped", function_build_violations, _swap_binaries),
@@ -729,6 +840,16 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      lambda t: t["Resources"].pop("KnowledgeBaseLogSubscription2")),
     ("delivery under another condition", kb_delivery_violations,
      lambda t: t["Resources"]["KnowledgeBaseLogDelivery3"].__setitem__("Condition", "HasKb1")),
+    ("function log group without the key", kms_violations,
+     lambda t: _properties("CwLogsAlertsLogGroup")(t).pop("KmsKeyId")),
+    ("queue without the key", kms_violations, lambda t: _properties("FailedEventsQueue")(t).pop("KmsMasterKeyId")),
+    ("CloudWatch Logs may not use the key for the function logs", kms_violations,
+     lambda t: _statement(t, "KmsKey", "AllowCloudWatchLogs")["Condition"]["ArnLike"][
+         "kms:EncryptionContext:aws:logs:arn"].pop()),
+    ("queue kept 14 days", failed_event_retention_violations,
+     lambda t: _properties("FailedEventsQueue")(t).__setitem__("MessageRetentionPeriod", 1209600)),
+    ("a retention in hours", failed_event_retention_violations,
+     lambda t: t["Mappings"]["FailedEventRetention"]["Seconds"].__setitem__("7", 7 * 3600)),
 ]
 
 
