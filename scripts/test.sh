@@ -2,7 +2,8 @@
 # The whole test suite, runnable on a fresh machine that has only the Rust toolchain and
 # Python: it installs its own tools (pinned, into .venv), then runs
 #   1. cargo fmt --check, clippy (-D warnings), and every Rust unit/integration test
-#   2. cfn-lint, sam validate --lint and the template policy tests
+#   2. cfn-lint, sam validate --lint, the template tests (policies, and the subscription
+#      filter patterns against the classifier, through the CLI cargo test built) and checkov
 #   3. sam build (rust-cargolambda, arm64 bootstrap binaries)
 #   4. the end-to-end tests: a moto server (S3, SNS, SQS) and the Lambda runtime API
 #      emulator running the very bootstrap binaries sam build produced (through qemu on
@@ -31,10 +32,14 @@ step "Waiting for the Python tools"
 if ! wait "$venv_pid"; then cat .venv-install.log; exit 1; fi
 export PATH="$PWD/.venv/bin:$PATH"
 
-step "Template: cfn-lint, sam validate --lint, policy tests"
+step "Template: cfn-lint, sam validate --lint, template tests, checkov"
 cfn-lint template.yaml
 sam validate --lint -t template.yaml
 pytest -q tests/template
+# Offline: no version check, no download; a template it cannot parse fails the run, and so
+# does any failed check not skipped (with its reason) in the template's Metadata.
+CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE CKV_PARSE_ERROR_FAIL=true \
+  .venv/checkov/bin/checkov -f template.yaml --framework cloudformation --skip-download --quiet --compact
 
 step "sam build (rust-cargolambda, arm64)"
 sam build --no-cached < /dev/null

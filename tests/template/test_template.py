@@ -572,6 +572,34 @@ def failed_event_retention_violations(template: dict) -> list[str]:
     return violations
 
 
+def reserved_concurrency_violations(template: dict) -> list[str]:
+    """ReservedConcurrency (0 = off, the default) reserves that many executions for each
+    function."""
+    violations = []
+    if template["Parameters"]["ReservedConcurrency"]["Default"] != 0:
+        violations.append("ReservedConcurrency is not off by default")
+    for value, want in ((0, None), (7, 7)):
+        for name in FUNCTIONS:
+            props = render(function_properties(template, name), template, parameters(template, ReservedConcurrency=value))
+            if props.get("ReservedConcurrentExecutions") != want:
+                violations.append(f"{name}: ReservedConcurrency={value} reserves {props.get('ReservedConcurrentExecutions')}")
+    return violations
+
+
+def checkov_skip_violations(template: dict) -> list[str]:
+    """Every checkov finding skipped in the template names its check and says why."""
+    violations = []
+    for name, res in resources(template).items():
+        ids = []
+        for skip in res.get("Metadata", {}).get("checkov", {}).get("skip", []):
+            ids.append(skip.get("id"))
+            if not re.fullmatch(r"CKV2?_AWS_\d+", str(skip.get("id"))) or not str(skip.get("comment", "")).strip():
+                violations.append(f"{name}: checkov skip {skip!r} without a check id and a reason")
+        if len(set(ids)) != len(ids):
+            violations.append(f"{name}: checkov checks skipped twice: {ids}")
+    return violations
+
+
 def partition_violations(text: str) -> list[str]:
     """ARNs are built with ${AWS::Partition}, never a literal partition."""
     return [
@@ -715,6 +743,13 @@ def test_failed_events_are_kept_a_few_days():
     assert failed_event_retention_violations(TEMPLATE) == []
 
 
+def test_reserved_concurrency_is_optional_for_both_functions():
+    assert reserved_concurrency_violations(TEMPLATE) == []
+
+
+def test_checkov_skips_say_why():
+    assert checkov_skip_violations(TEMPLATE) == []
+
 
 # ------------------------------------------------------------------------------------------
 # Each checker must be able to fail: plant one violation in a copy of the template
@@ -850,6 +885,22 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      lambda t: _properties("FailedEventsQueue")(t).__setitem__("MessageRetentionPeriod", 1209600)),
     ("a retention in hours", failed_event_retention_violations,
      lambda t: t["Mappings"]["FailedEventRetention"]["Seconds"].__setitem__("7", 7 * 3600)),
+    ("no reserved concurrency", reserved_concurrency_violations,
+     lambda t: t["Globals"]["Function"].pop("ReservedConcurrentExecutions")),
+    ("checkov skip without a reason", checkov_skip_violations,
+     lambda t: t["Resources"]["LogBucket"]["Metadata"]["checkov"]["skip"][0].__setitem__("comment", " ")),
+    ("no OnFailure destination", on_failure_violations,
+     lambda t: t["Globals"]["Function"].pop("EventInvokeConfig")),
+    ("alarm without the topic", alarm_violations,
+     lambda t: t["Resources"]["InvocationErrorsAlarm"]["Properties"].pop("AlarmActions")),
+    ("alarm on another namespace", alarm_violations,
+     lambda t: t["Resources"]["StaleInvocationLogsAlarm"]["Properties"].__setitem__("Namespace", "Other")),
+    ("silence treated as fine", alarm_violations,
+     lambda t: t["Resources"]["StaleInvocationLogsAlarm"]["Properties"].__setitem__("TreatMissingData", "notBreaching")),
+    ("staleness alarm removed", alarm_violations,
+     lambda t: t["Resources"].pop("StaleInvocationLogsAlarm")),
+    ("role cannot send to the queue", on_failure_violations,
+     _set("S3AlertsFunctionRole", "SendFailedEvents", "Action", "sqs:GetQueueUrl")),
 ]
 
 
