@@ -6,10 +6,9 @@
 //! always holds a permit, so the pipeline cannot stall.
 
 use bedrock_alerts::aws::aws_sdk_s3::Client;
-use bedrock_alerts::aws::s3::scan_object;
-use bedrock_alerts::collect::{Collector, DEFAULT_MAX_KEPT};
+use bedrock_alerts::aws::s3::{scan_object, FindingSink};
 use bedrock_alerts::s3_key::ObjectRef;
-use bedrock_alerts::{Counts, Engine, Finding, Severity};
+use bedrock_alerts::{Counts, Engine, Finding};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::{mpsc, Semaphore};
@@ -76,27 +75,20 @@ async fn run(job: Job, engine: Engine, s3: Option<Client>, tx: mpsc::Sender<Even
     match job {
         Job::Object(object) => {
             let Some(client) = s3 else { return };
-            let collector = Collector::new(Severity::Warn, DEFAULT_MAX_KEPT);
-            let (findings, counts, error) =
-                match scan_object(&client, &engine, &object, collector).await {
-                    Ok(scan) => {
-                        let reason = scan.unreadable.map(|f| f.reasons.join("; "));
-                        (scan.findings.findings, scan.report.counts, reason)
-                    }
-                    Err(error) => (
-                        Vec::new(),
-                        Counts {
-                            inputs: 1,
-                            ..Counts::default()
-                        },
-                        Some(error.to_string()),
-                    ),
-                };
-            for finding in findings {
-                if tx.send(Event::Finding(Box::new(finding))).await.is_err() {
-                    return;
+            let sink = Forward(tx.clone());
+            let (counts, error) = match scan_object(&client, &engine, &object, sink, None).await {
+                Ok(scan) => {
+                    let reason = scan.unreadable.map(|f| f.reasons.join("; "));
+                    (scan.report.counts, reason)
                 }
-            }
+                Err(error) => (
+                    Counts {
+                        inputs: 1,
+                        ..Counts::default()
+                    },
+                    Some(error.to_string()),
+                ),
+            };
             let _ = tx.send(Event::Done(counts, error)).await;
         }
         Job::Stdin | Job::File(_) => {
@@ -127,6 +119,15 @@ async fn run(job: Job, engine: Engine, s3: Option<Client>, tx: mpsc::Sender<Even
             })
             .await;
         }
+    }
+}
+
+/// Passes an object's findings on as they are found (however many there are).
+struct Forward(mpsc::Sender<Event>);
+
+impl FindingSink for Forward {
+    fn accept(&mut self, finding: Finding) {
+        send(&self.0, Event::Finding(Box::new(finding)));
     }
 }
 

@@ -4,10 +4,10 @@
 use crate::args::{OutputFormat, ScanArgs};
 use crate::inputs::{self, Input};
 use crate::jobs::{self, Event, Job};
-use bedrock_alerts::alert::{build_alerts, AlertOptions};
+use bedrock_alerts::alert::{alerts_for, AlertOptions};
 use bedrock_alerts::aws::s3::{list_objects, Listed};
 use bedrock_alerts::aws::sns::Publisher;
-use bedrock_alerts::collect::{Collector, DEFAULT_MAX_KEPT};
+use bedrock_alerts::collect::Collector;
 use bedrock_alerts::config::available_cpus;
 use bedrock_alerts::render::{self, Format};
 use bedrock_alerts::s3_key::KeyFilter;
@@ -79,7 +79,7 @@ pub async fn run(args: ScanArgs) -> ExitCode {
         collector: args
             .publish
             .as_ref()
-            .map(|_| Collector::new(min_severity, DEFAULT_MAX_KEPT)),
+            .map(|_| Collector::new(min_severity, AlertOptions::default().items_per_alert)),
         counts: Counts::default(),
         broken_pipe: false,
     };
@@ -152,7 +152,7 @@ pub async fn run(args: ScanArgs) -> ExitCode {
 
     let mut failed = sink.counts.unreadable_inputs > 0;
     if let (Some(topic), Some(sdk), Some(collector)) = (&args.publish, &sdk, &sink.collector) {
-        let alerts = build_alerts(&collector.findings, &AlertOptions::default());
+        let alerts = alerts_for(collector, &AlertOptions::default());
         let publisher = Publisher::new(bedrock_alerts::aws::sns_client(sdk), topic.clone(), 4);
         match publisher.publish(&alerts).await {
             Ok(sent) => eprintln!("published {sent} alert(s) to {topic}"),

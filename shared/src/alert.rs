@@ -7,10 +7,10 @@
 //! (`MessageStructure=json`), stays within SNS limits, and has a deterministic id, so a
 //! retried event produces the same message (used as the FIFO deduplication id).
 
+use crate::collect::{hex_sha256, Collector, Group, GroupKey, OverflowCounts};
 use crate::finding::{truncate_utf8, Finding, Severity, Source};
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -28,7 +28,8 @@ pub struct AlertOptions {
     pub items_per_alert: usize,
     /// Messages per invocation; past it, one summary message stands for the rest.
     pub max_alerts: usize,
-    /// Byte budget of one message (the SNS limit unless testing).
+    /// Byte budget of one message with its subject and attributes (the SNS limit unless
+    /// testing).
     pub max_message_bytes: usize,
 }
 
@@ -58,182 +59,105 @@ pub struct AlertMessage {
 }
 
 impl AlertMessage {
+    /// Bytes this message counts for against SNS's size limits: the message, the subject
+    /// and every attribute's name, type and value.
+    pub fn entry_bytes(&self) -> usize {
+        self.message.len() + self.subject.len() + attributes_bytes(&self.attributes)
+    }
+}
+
+fn attributes_bytes(attributes: &[(String, String)]) -> usize {
+    attributes
+        .iter()
+        .map(|(name, value)| name.len() + "String".len() + value.len())
+        .sum()
+}
+
+/// An alert before it is fitted to SNS's limits.
+struct Draft {
+    id: String,
+    group_id: String,
+    subject: String,
+    text: String,
+    payload: serde_json::Value,
+    attributes: Vec<(String, String)>,
+    severity: Severity,
+}
+
+impl Draft {
     /// The message with its attributes cleaned for SNS (no control characters, at most
-    /// 256 bytes, none empty, at most 10).
-    fn assemble(
-        id: String,
-        group_id: String,
-        subject: String,
-        message: String,
-        attributes: Vec<(String, String)>,
-        severity: Severity,
-    ) -> AlertMessage {
-        let mut attributes: Vec<(String, String)> = attributes
+    /// 256 bytes, none empty, at most 10), and the whole entry (message, subject and
+    /// attributes) within the byte budget.
+    fn finish(self, options: &AlertOptions) -> AlertMessage {
+        let mut attributes: Vec<(String, String)> = self
+            .attributes
             .into_iter()
             .map(|(name, value)| (name, attribute_value(&value)))
             .filter(|(_, value)| !value.is_empty())
             .collect();
         attributes.truncate(10);
+        let budget = options
+            .max_message_bytes
+            .saturating_sub(self.subject.len() + attributes_bytes(&attributes));
+        let message = structured_message(&self.subject, &self.text, self.payload, budget);
         AlertMessage {
-            id,
-            group_id,
-            subject,
+            id: self.id,
+            group_id: self.group_id,
+            subject: self.subject,
             message,
             attributes,
-            severity,
+            severity: self.severity,
         }
     }
 }
 
 /// Groups findings and renders one message per group (plus a summary past the cap).
 pub fn build_alerts(findings: &[Finding], options: &AlertOptions) -> Vec<AlertMessage> {
-    let mut groups: BTreeMap<GroupKey, Vec<&Finding>> = BTreeMap::new();
+    let mut collector = Collector::new(Severity::Warn, options.items_per_alert);
     for finding in findings {
-        groups
-            .entry(GroupKey::of(finding))
-            .or_default()
-            .push(finding);
+        collector.push(finding.clone());
     }
-    // Most severe, then largest, groups first, so the cap drops the least important.
-    let mut groups: Vec<(GroupKey, Vec<&Finding>)> = groups.into_iter().collect();
-    groups.sort_by(|(ka, a), (kb, b)| {
-        let severity = |g: &[&Finding]| g.iter().map(|f| f.severity).max();
-        severity(b)
-            .cmp(&severity(a))
-            .then(b.len().cmp(&a.len()))
-            .then(ka.cmp(kb))
-    });
+    alerts_for(&collector, options)
+}
+
+/// One message per group, most severe and largest first. Past `max_alerts`, and when the
+/// collector had to count groups it could not keep, the last message is a summary of what
+/// was not sent separately.
+pub fn alerts_for(collector: &Collector, options: &AlertOptions) -> Vec<AlertMessage> {
+    let groups = collector.groups();
     let max_alerts = options.max_alerts.max(1);
-    let overflow = groups.len() > max_alerts;
+    let overflow = groups.len() > max_alerts || !collector.overflow().is_empty();
     let keep = if overflow {
-        max_alerts - 1
+        groups.len().min(max_alerts - 1)
     } else {
         groups.len()
     };
-    let mut alerts: Vec<AlertMessage> = groups
+    let (sent, rest) = groups.split_at(keep);
+    let mut alerts: Vec<AlertMessage> = sent
         .iter()
-        .take(keep)
-        .map(|(key, members)| render_group(key, members, options))
+        .map(|group| render_group(group, options))
         .collect();
     if overflow {
-        let rest: Vec<&Finding> = groups
-            .iter()
-            .skip(keep)
-            .flat_map(|(_, m)| m.iter().copied())
-            .collect();
-        alerts.push(render_overflow(&rest, groups.len() - keep, options));
+        let mut counts = collector.overflow().clone();
+        for group in rest {
+            let row = (group.key.source, group.key.status.clone(), group.severity);
+            *counts.entry(row).or_default() += group.count;
+        }
+        let counted_only = !collector.overflow().is_empty();
+        alerts.push(render_overflow(&counts, rest.len(), counted_only, options));
     }
     alerts
 }
 
-/// What makes findings one incident.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct GroupKey {
-    source: &'static str,
-    status: String,
-    parts: Vec<(&'static str, String)>,
-}
-
-impl GroupKey {
-    fn of(finding: &Finding) -> GroupKey {
-        let field =
-            |name: &'static str, value: &Option<String>| (name, value.clone().unwrap_or_default());
-        let parts = match finding.source {
-            Source::KnowledgeBase => vec![
-                field("knowledge_base_id", &finding.knowledge_base_id),
-                field("data_source_id", &finding.data_source_id),
-                field("ingestion_job_id", &finding.ingestion_job_id),
-            ],
-            Source::ModelInvocation => vec![
-                field("account_id", &finding.account_id),
-                field("region", &finding.region),
-                field("model_id", &finding.model_id),
-                field("operation", &finding.operation),
-            ],
-            Source::Processor => vec![("input", finding.origin.input.clone())],
-        };
-        GroupKey {
-            source: finding.source.as_str(),
-            status: finding.status.clone(),
-            parts,
-        }
-    }
-
-    fn value(&self, name: &str) -> Option<&str> {
-        self.parts
-            .iter()
-            .find(|(n, v)| *n == name && !v.is_empty())
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn digest(&self) -> String {
-        let mut text = format!("{}|{}", self.source, self.status);
-        for (name, value) in &self.parts {
-            let _ = write!(text, "|{name}={value}");
-        }
-        hex_sha256(text.as_bytes())
-    }
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
-}
-
-/// The identity of one finding within its group, for the message id. It names the log
-/// record, not where it was read, so the same record read from S3 or from CloudWatch Logs
-/// has the same identity: the request id of an invocation, the document and time of a
-/// knowledge-base event; only findings about the reading itself use their origin.
-fn member_identity(finding: &Finding) -> String {
-    if let Some(request) = &finding.request_id {
-        return format!("request:{request}");
-    }
-    if finding.document_uri.is_some() || finding.timestamp.is_some() {
-        let document = finding.document_uri.as_deref().unwrap_or_default();
-        let time = finding.timestamp.as_deref().unwrap_or_default();
-        return format!("event:{document}|{time}");
-    }
-    format!("origin:{}", finding.origin)
-}
-
-fn message_id(group_digest: &str, members: &[&Finding]) -> String {
-    let mut identities: Vec<String> = members.iter().map(|f| member_identity(f)).collect();
-    identities.sort();
-    identities.dedup();
-    hex_sha256(format!("{group_digest}\n{}", identities.join("\n")).as_bytes())
-}
-
-fn render_group(key: &GroupKey, members: &[&Finding], options: &AlertOptions) -> AlertMessage {
-    let severity = members
-        .iter()
-        .map(|f| f.severity)
-        .max()
-        .unwrap_or(Severity::Warn);
+fn render_group(group: &Group, options: &AlertOptions) -> AlertMessage {
+    let key = &group.key;
+    let severity = group.severity;
     let digest = key.digest();
-    let id = message_id(&digest, members);
-    let count = members.len();
-    let (first, last) = time_range(members);
-    let subject = subject_for(key, severity, count);
-
-    let mut reasons: Vec<&str> = Vec::new();
-    for reason in members.iter().flat_map(|f| f.reasons.iter()) {
-        if !reasons.contains(&reason.as_str()) && reasons.len() < 5 {
-            reasons.push(reason);
-        }
-    }
-    let account = key
-        .value("account_id")
-        .map(str::to_owned)
-        .or_else(|| common(members, |f| &f.account_id));
-    let region = key
-        .value("region")
-        .map(str::to_owned)
-        .or_else(|| common(members, |f| &f.region));
-
+    let id = group.message_id();
+    let subject = subject_for(key, severity, group.count);
+    let account = group.account_id();
+    let region = group.region();
+    let items: Vec<&Finding> = group.items.iter().take(options.items_per_alert).collect();
     let payload = Payload {
         schema: PAYLOAD_SCHEMA,
         id: &id,
@@ -241,29 +165,26 @@ fn render_group(key: &GroupKey, members: &[&Finding], options: &AlertOptions) ->
         severity,
         source: key.source,
         status: &key.status,
-        count,
-        first_timestamp: first.as_deref(),
-        last_timestamp: last.as_deref(),
-        account_id: account.as_deref(),
-        region: region.as_deref(),
+        count: group.count,
+        first_timestamp: group.first_timestamp.as_deref(),
+        last_timestamp: group.last_timestamp.as_deref(),
+        account_id: account,
+        region,
         knowledge_base_id: key.value("knowledge_base_id"),
         data_source_id: key.value("data_source_id"),
         ingestion_job_id: key.value("ingestion_job_id"),
         model_id: key.value("model_id"),
         operation: key.value("operation"),
-        reasons: reasons.clone(),
-        next_steps: next_steps(key, region.as_deref()),
-        items: members
-            .iter()
-            .take(options.items_per_alert)
-            .copied()
-            .collect(),
-        items_omitted: count.saturating_sub(options.items_per_alert),
+        reasons: group.reasons.iter().map(String::as_str).collect(),
+        next_steps: next_steps(key, region),
+        items_omitted: group.count.saturating_sub(items.len() as u64),
+        items,
     };
     let text = text_body(&payload);
+    let payload = serde_json::to_value(payload).unwrap_or_default();
     let mut attributes = vec![
         ("severity".to_owned(), severity.as_str().to_owned()),
-        ("source".to_owned(), key.source.to_owned()),
+        ("source".to_owned(), key.source.as_str().to_owned()),
         ("status".to_owned(), key.status.clone()),
     ];
     for name in [
@@ -276,57 +197,77 @@ fn render_group(key: &GroupKey, members: &[&Finding], options: &AlertOptions) ->
             attributes.push((name.to_owned(), value.to_owned()));
         }
     }
-    attributes.extend(account.clone().map(|a| ("account_id".to_owned(), a)));
-    attributes.extend(region.clone().map(|r| ("region".to_owned(), r)));
-    let message = structured_message(&subject, &text, payload, options.max_message_bytes);
-    AlertMessage::assemble(id, digest, subject, message, attributes, severity)
+    attributes.extend(account.map(|a| ("account_id".to_owned(), a.to_owned())));
+    attributes.extend(region.map(|r| ("region".to_owned(), r.to_owned())));
+    Draft {
+        id,
+        group_id: digest,
+        subject,
+        text,
+        payload,
+        attributes,
+        severity,
+    }
+    .finish(options)
 }
 
-fn render_overflow(rest: &[&Finding], groups: usize, options: &AlertOptions) -> AlertMessage {
-    let severity = rest
-        .iter()
-        .map(|f| f.severity)
+/// The summary of what was not sent separately: `groups` groups past `max_alerts`, plus
+/// (when `counted_only`) groups the collector could only count.
+fn render_overflow(
+    counts: &OverflowCounts,
+    groups: usize,
+    counted_only: bool,
+    options: &AlertOptions,
+) -> AlertMessage {
+    let severity = counts
+        .keys()
+        .map(|(_, _, severity)| *severity)
         .max()
         .unwrap_or(Severity::Warn);
-    let key = GroupKey {
-        source: Source::Processor.as_str(),
-        status: "ALERT_LIMIT_REACHED".to_owned(),
-        parts: Vec::new(),
-    };
+    let key = GroupKey::overflow();
     let digest = key.digest();
-    let id = message_id(&digest, rest);
-    let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
-    for finding in rest {
-        *by_status
-            .entry(format!("{} {}", finding.source.as_str(), finding.status))
-            .or_default() += 1;
-    }
+    let total: u64 = counts.values().sum();
+    let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
     let mut text = format!(
         "bedrock-alerts reached its limit of {} alerts for one invocation.\n\
-         {} more finding(s) in {groups} group(s) were not sent as separate alerts:\n",
+         {total} more finding(s) in {groups} group(s){} were not sent as separate alerts:\n",
         options.max_alerts,
-        rest.len()
+        if counted_only {
+            " and in groups past the per-invocation group limit"
+        } else {
+            ""
+        },
     );
-    for (status, count) in &by_status {
-        let _ = writeln!(text, "  {count} × {status}");
+    for ((source, status, severity), count) in counts {
+        let row = format!("{} {status}", source.as_str());
+        *by_status.entry(row.clone()).or_default() += count;
+        let _ = writeln!(text, "  {count} × {row} ({severity})");
     }
     text.push_str("\nRun `bedrock-alerts scan` on the same logs to see every finding.\n");
+    let id = hex_sha256(format!("{digest}\n{counts:?}").as_bytes());
     let payload = json!({
         "schema": PAYLOAD_SCHEMA, "id": id, "group_id": digest, "severity": severity,
-        "source": key.source, "status": key.status, "count": rest.len(),
+        "source": key.source.as_str(), "status": key.status, "count": total,
         "groups_omitted": groups, "counts_by_status": by_status,
     });
     let subject = sanitize_subject(&format!(
-        "[{severity}] bedrock-alerts: {} more findings not sent",
-        rest.len()
+        "[{severity}] bedrock-alerts: {total} more findings not sent"
     ));
-    let message = structured_message(&subject, &text, payload, options.max_message_bytes);
     let attributes = vec![
         ("severity".to_owned(), severity.as_str().to_owned()),
-        ("source".to_owned(), key.source.to_owned()),
+        ("source".to_owned(), key.source.as_str().to_owned()),
         ("status".to_owned(), key.status.clone()),
     ];
-    AlertMessage::assemble(id, digest, subject, message, attributes, severity)
+    Draft {
+        id,
+        group_id: digest,
+        subject,
+        text,
+        payload,
+        attributes,
+        severity,
+    }
+    .finish(options)
 }
 
 #[derive(Serialize)]
@@ -335,9 +276,9 @@ struct Payload<'a> {
     id: &'a str,
     group_id: &'a str,
     severity: Severity,
-    source: &'a str,
+    source: Source,
     status: &'a str,
-    count: usize,
+    count: u64,
     first_timestamp: Option<&'a str>,
     last_timestamp: Option<&'a str>,
     account_id: Option<&'a str>,
@@ -350,42 +291,21 @@ struct Payload<'a> {
     reasons: Vec<&'a str>,
     next_steps: Vec<String>,
     items: Vec<&'a Finding>,
-    items_omitted: usize,
+    items_omitted: u64,
 }
 
-fn time_range(members: &[&Finding]) -> (Option<String>, Option<String>) {
-    let mut times: Vec<&String> = members
-        .iter()
-        .filter_map(|f| f.timestamp.as_ref())
-        .collect();
-    times.sort();
-    (
-        times.first().map(|t| (*t).clone()),
-        times.last().map(|t| (*t).clone()),
-    )
-}
-
-/// The value every member agrees on, if any.
-fn common(members: &[&Finding], get: impl Fn(&Finding) -> &Option<String>) -> Option<String> {
-    let first = get(members.first()?).clone()?;
-    members
-        .iter()
-        .all(|f| get(f).as_deref() == Some(first.as_str()))
-        .then_some(first)
-}
-
-fn subject_for(key: &GroupKey, severity: Severity, count: usize) -> String {
+fn subject_for(key: &GroupKey, severity: Severity, count: u64) -> String {
     let what = match key.source {
-        "knowledge_base" => format!(
+        Source::KnowledgeBase => format!(
             "Bedrock KB {}",
             key.value("knowledge_base_id").unwrap_or("?")
         ),
-        "model_invocation" => {
+        Source::ModelInvocation => {
             let model = key.value("model_id").unwrap_or("?");
             // ARNs are long: the part after the last '/' names the model or profile.
             format!("Bedrock {}", model.rsplit('/').next().unwrap_or(model))
         }
-        _ => "bedrock-alerts".to_owned(),
+        Source::Processor => "bedrock-alerts".to_owned(),
     };
     let times = if count > 1 {
         format!(" x{count}")
@@ -432,7 +352,7 @@ pub fn sanitize_subject(text: &str) -> String {
 fn next_steps(key: &GroupKey, region: Option<&str>) -> Vec<String> {
     let region = region.unwrap_or("us-east-1");
     match key.source {
-        "knowledge_base" => {
+        Source::KnowledgeBase => {
             let mut steps = Vec::new();
             if let Some(kb) = key.value("knowledge_base_id") {
                 steps.push(format!(
@@ -448,7 +368,7 @@ fn next_steps(key: &GroupKey, region: Option<&str>) -> Vec<String> {
             ));
             steps
         }
-        "model_invocation" => vec![
+        Source::ModelInvocation => vec![
             format!(
                 "CloudWatch Logs Insights on the invocation log group: fields @timestamp, requestId, modelId, operation, errorCode | filter errorCode = \"{}\"{}",
                 key.status,
@@ -456,16 +376,16 @@ fn next_steps(key: &GroupKey, region: Option<&str>) -> Vec<String> {
             ),
             format!("Bedrock metrics (InvocationClientErrors, InvocationServerErrors, InvocationThrottles): https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#metricsV2:graph=~();namespace=AWS/Bedrock"),
         ],
-        _ => vec!["Run `bedrock-alerts scan` on the input named below to see the records it could not read.".to_owned()],
+        Source::Processor => vec!["Run `bedrock-alerts scan` on the input named below to see the records it could not read.".to_owned()],
     }
 }
 
 fn text_body(payload: &Payload<'_>) -> String {
     let mut out = String::new();
     let what = match payload.source {
-        "knowledge_base" => "Knowledge-base ingestion problem",
-        "model_invocation" => "Bedrock model invocation failure",
-        _ => "bedrock-alerts could not read some logs",
+        Source::KnowledgeBase => "Knowledge-base ingestion problem",
+        Source::ModelInvocation => "Bedrock model invocation failure",
+        Source::Processor => "bedrock-alerts could not read some logs",
     };
     let _ = writeln!(
         out,
@@ -530,11 +450,11 @@ fn text_body(payload: &Payload<'_>) -> String {
 fn structured_message(
     subject: &str,
     text: &str,
-    payload: impl Serialize,
+    payload: serde_json::Value,
     max_bytes: usize,
 ) -> String {
-    let mut payload = match serde_json::to_value(payload) {
-        Ok(serde_json::Value::Object(map)) => map,
+    let mut payload = match payload {
+        serde_json::Value::Object(map) => map,
         _ => serde_json::Map::new(),
     };
     let mut text = text.to_owned();

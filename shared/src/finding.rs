@@ -42,7 +42,7 @@ impl fmt::Display for Severity {
 }
 
 /// What produced the finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// A Bedrock model invocation log record.

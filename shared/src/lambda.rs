@@ -2,11 +2,11 @@
 //! the error a handler returns to make Lambda retry, delivery of alerts and the one summary
 //! log line per invocation.
 
-use crate::alert::build_alerts;
+use crate::alert::alerts_for;
 use crate::aws::s3::FetchError;
 use crate::aws::sns::{PublishError, Publisher};
 use crate::aws::{s3_client, sdk_config, sns_client};
-use crate::collect::{Collector, DEFAULT_MAX_KEPT};
+use crate::collect::Collector;
 use crate::config::{Config, ConfigError};
 use crate::engine::{Counts, Engine};
 use crate::metrics::{emf_lines, MetricContext};
@@ -15,6 +15,10 @@ use serde::Serialize;
 use serde_json::Value;
 use std::future::Future;
 use std::time::{Duration, SystemTime};
+use tokio::time::Instant;
+
+/// Time kept after publishing for the function to hand its response to Lambda.
+const RESPONSE_RESERVE: Duration = Duration::from_millis(250);
 
 /// A function's `main`: logging that follows the Lambda log settings, [`Services`] built
 /// once (a bad configuration fails init, naming the variable), then the runtime loop.
@@ -63,7 +67,24 @@ impl Services {
 
     /// A collector for one invocation's findings, honouring the minimum severity.
     pub fn collector(&self) -> Collector {
-        Collector::new(self.config.min_severity, DEFAULT_MAX_KEPT)
+        Collector::new(self.config.min_severity, self.config.alerts.items_per_alert)
+    }
+
+    /// How an invocation ending at `deadline` spends its time: reading stops
+    /// `DEADLINE_MARGIN_MS` before it, leaving that long to publish, and publishing stops
+    /// just before it.
+    pub fn budget(&self, deadline: SystemTime) -> Budget {
+        let left = deadline
+            .duration_since(SystemTime::now())
+            .unwrap_or_default();
+        let end = Instant::now() + left;
+        let margin = Duration::from_millis(self.config.deadline_margin_ms);
+        Budget {
+            read_until: end.checked_sub(margin).unwrap_or_else(Instant::now),
+            publish_until: end
+                .checked_sub(RESPONSE_RESERVE)
+                .unwrap_or_else(Instant::now),
+        }
     }
 
     /// Groups the collected findings into alerts and publishes them all, or fails; then
@@ -72,9 +93,14 @@ impl Services {
         &self,
         counts: &Counts,
         collector: &Collector,
+        budget: &Budget,
     ) -> Result<usize, FunctionError> {
-        let alerts = build_alerts(&collector.findings, &self.config.alerts);
-        match self.publisher.publish(&alerts).await {
+        let alerts = alerts_for(collector, &self.config.alerts);
+        match self
+            .publisher
+            .publish_until(&alerts, Some(budget.publish_until))
+            .await
+        {
             Ok(sent) => {
                 log_summary(self, counts, collector, sent, "ok");
                 Ok(sent)
@@ -85,13 +111,21 @@ impl Services {
             }
         }
     }
+}
 
-    /// True while there is time to start on another object and still publish.
-    pub fn has_time(&self, deadline: SystemTime) -> bool {
-        let margin = Duration::from_millis(self.config.deadline_margin_ms);
-        deadline
-            .duration_since(SystemTime::now())
-            .is_ok_and(|left| left > margin)
+/// The deadlines of one invocation's steps.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Objects are started, and their bodies read, until then.
+    pub read_until: Instant,
+    /// SNS calls and their retries run until then.
+    pub publish_until: Instant,
+}
+
+impl Budget {
+    /// True while there is time to read and still publish.
+    pub fn can_read(&self) -> bool {
+        Instant::now() < self.read_until
     }
 }
 
@@ -103,7 +137,7 @@ pub enum FunctionError {
     Fetch(#[from] FetchError),
     #[error(transparent)]
     Publish(#[from] PublishError),
-    #[error("{unprocessed} object(s) were left unread: the invocation ran out of time")]
+    #[error("{unprocessed} object(s) were left unread or read only in part: the invocation ran out of time")]
     OutOfTime { unprocessed: usize },
 }
 
@@ -152,8 +186,9 @@ fn log_summary(
         unreadable_inputs = counts.unreadable_inputs,
         errors = counts.errors,
         warnings = counts.warnings,
-        findings_kept = kept.findings.len(),
-        findings_dropped = kept.dropped,
+        findings_grouped = kept.findings(),
+        groups = kept.groups().len(),
+        findings_only_counted = kept.overflow().values().sum::<u64>(),
         alerts_sent,
         "invocation summary"
     );

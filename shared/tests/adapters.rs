@@ -110,7 +110,191 @@ async fn entries_that_never_succeed_are_an_error_naming_the_count() {
         .unwrap_err();
     assert_eq!((error.unsent, error.total, error.attempts), (1, 2, 3));
     assert!(error.to_string().contains("InternalError"));
+    assert!(error.rejected.is_empty());
     assert_eq!(always.num_calls(), 3);
+}
+
+#[tokio::test]
+async fn entries_rejected_as_the_senders_fault_are_not_retried() {
+    let invalid = mock!(aws_sdk_sns::Client::publish_batch).then_output(|| {
+        PublishBatchOutput::builder()
+            .successful(ok_entry("alert-0"))
+            .failed(
+                BatchResultErrorEntry::builder()
+                    .id("alert-1")
+                    .code("InvalidParameter")
+                    .message("the quoted message body must not reach the logs")
+                    .sender_fault(true)
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    });
+    let client = mock_client!(aws_sdk_sns, RuleMode::MatchAny, [&invalid]);
+    let error = publisher(client, TOPIC)
+        .publish(&alerts(2))
+        .await
+        .unwrap_err();
+    assert_eq!(invalid.num_calls(), 1, "a sender fault is not retried");
+    assert_eq!((error.unsent, error.total), (1, 2));
+    assert_eq!(
+        error.rejected.iter().collect::<Vec<_>>(),
+        ["InvalidParameter"]
+    );
+}
+
+#[tokio::test]
+async fn a_call_refused_as_invalid_is_not_retried_but_throttling_is() {
+    let invalid = mock!(aws_sdk_sns::Client::publish_batch)
+        .sequence()
+        .http_status(400, Some(sns_error("Sender", "InvalidParameter")))
+        .repeatedly()
+        .build();
+    let client = mock_client!(aws_sdk_sns, RuleMode::MatchAny, [&invalid]);
+    let error = publisher(client, TOPIC)
+        .publish(&alerts(2))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.rejected.iter().collect::<Vec<_>>(),
+        ["InvalidParameter"]
+    );
+    let called = invalid.num_calls();
+
+    let throttled = mock!(aws_sdk_sns::Client::publish_batch)
+        .sequence()
+        .http_status(400, Some(sns_error("Sender", "Throttling")))
+        .repeatedly()
+        .build();
+    let client = mock_client!(aws_sdk_sns, RuleMode::MatchAny, [&throttled]);
+    let error = publisher(client, TOPIC)
+        .publish(&alerts(2))
+        .await
+        .unwrap_err();
+    assert!(error.rejected.is_empty());
+    assert!(
+        throttled.num_calls() > called,
+        "throttling is retried: {} calls against {called}",
+        throttled.num_calls()
+    );
+}
+
+fn sns_error(kind: &str, code: &str) -> String {
+    format!(
+        "<ErrorResponse><Error><Type>{kind}</Type><Code>{code}</Code><Message>m</Message></Error>\
+         <RequestId>r</RequestId></ErrorResponse>"
+    )
+}
+
+/// Ten alerts of about 40 KB each: 400 KB in all, more than one PublishBatch may carry.
+fn large_alerts() -> Vec<AlertMessage> {
+    let findings: Vec<Finding> = (0..10)
+        .flat_map(|group| {
+            (0..50).map(move |item| {
+                let mut f =
+                    Finding::new(Severity::Error, Source::KnowledgeBase, "EMBEDDING_FAILED");
+                f.knowledge_base_id = Some(format!("KB{group:08}"));
+                f.document_uri = Some(format!("s3://docs/{group}/{item}.pdf"));
+                f.push_reason(format!(
+                    "{item}: {}",
+                    "the document is too long. ".repeat(14)
+                ));
+                f
+            })
+        })
+        .collect();
+    let options = AlertOptions {
+        items_per_alert: 50,
+        ..AlertOptions::default()
+    };
+    build_alerts(&findings, &options)
+}
+
+fn request_bytes(req: &aws_sdk_sns::operation::publish_batch::PublishBatchInput) -> usize {
+    req.publish_batch_request_entries()
+        .iter()
+        .map(|e| {
+            let attributes: usize = e
+                .message_attributes()
+                .into_iter()
+                .flatten()
+                .map(|(name, value)| {
+                    name.len() + value.data_type().len() + value.string_value().unwrap_or("").len()
+                })
+                .sum();
+            e.message().len() + e.subject().unwrap_or("").len() + attributes
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn batches_are_packed_by_size_so_large_alerts_all_arrive_once() {
+    let alerts = large_alerts();
+    let sizes: Vec<usize> = alerts.iter().map(AlertMessage::entry_bytes).collect();
+    assert!(
+        sizes.iter().all(|s| (30_000..60_000).contains(s)),
+        "{sizes:?}"
+    );
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    // Like SNS: a call over 256 KiB is refused whole.
+    let too_long = mock!(aws_sdk_sns::Client::publish_batch)
+        .match_requests(|req| request_bytes(req) > 256 * 1024)
+        .sequence()
+        .http_status(400, Some(sns_error("Sender", "BatchRequestTooLong")))
+        .repeatedly()
+        .build();
+    let fits = mock!(aws_sdk_sns::Client::publish_batch).then_compute_output(move |req| {
+        let mut seen = record.lock().unwrap();
+        seen.extend(
+            req.publish_batch_request_entries()
+                .iter()
+                .map(|e| e.message().to_owned()),
+        );
+        all_successful(req)
+    });
+    let client = mock_client!(aws_sdk_sns, RuleMode::MatchAny, [&too_long, &fits]);
+    let sent = publisher(client, TOPIC).publish(&alerts).await.unwrap();
+    assert_eq!(sent, 10);
+    assert_eq!(too_long.num_calls(), 0, "no call is over the limit");
+    assert!(fits.num_calls() >= 2);
+    let mut seen = seen.lock().unwrap().clone();
+    let mut expected: Vec<String> = alerts.iter().map(|a| a.message.clone()).collect();
+    seen.sort();
+    expected.sort();
+    assert_eq!(seen, expected, "each alert exactly once");
+}
+
+#[tokio::test]
+async fn an_alert_alone_fits_one_call_with_its_subject_and_attributes() {
+    let mut findings = Vec::new();
+    for item in 0..400 {
+        let mut f = Finding::new(Severity::Error, Source::KnowledgeBase, "EMBEDDING_FAILED");
+        f.knowledge_base_id = Some("K".repeat(300));
+        f.document_uri = Some(format!("s3://docs/{item}.pdf"));
+        f.push_reason(format!("{item}{}", "é".repeat(500)));
+        findings.push(f);
+    }
+    let options = AlertOptions {
+        items_per_alert: 400,
+        ..AlertOptions::default()
+    };
+    let alert = &build_alerts(&findings, &options)[0];
+    assert!(alert.entry_bytes() <= 256 * 1024, "{}", alert.entry_bytes());
+}
+
+#[tokio::test]
+async fn no_attempt_starts_after_the_deadline() {
+    let any = mock!(aws_sdk_sns::Client::publish_batch).then_compute_output(all_successful);
+    let client = mock_client!(aws_sdk_sns, RuleMode::MatchAny, [&any]);
+    let past = tokio::time::Instant::now();
+    let error = publisher(client, TOPIC)
+        .publish_until(&alerts(3), Some(past))
+        .await
+        .unwrap_err();
+    assert_eq!(any.num_calls(), 0);
+    assert_eq!(error.unsent, 3);
+    assert!(error.to_string().contains("deadline"), "{error}");
 }
 
 #[tokio::test]
@@ -177,6 +361,7 @@ async fn a_missing_object_is_an_unreadable_finding_not_a_retry() {
         &Engine::default(),
         &object("a+b.json.gz"),
         collector,
+        None,
     )
     .await
     .unwrap();
@@ -184,6 +369,68 @@ async fn a_missing_object_is_an_unreadable_finding_not_a_retry() {
     assert_eq!(finding.status, "UNREADABLE_INPUT");
     // The decoded key and then the key as given were both tried.
     assert_eq!(missing.num_calls(), 2);
+}
+
+fn denied() -> aws_smithy_mocks::Rule {
+    mock!(aws_sdk_s3::Client::get_object)
+        .sequence()
+        .http_status(403, None)
+        .repeatedly()
+        .build()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_object_denied_under_every_spelling_is_reported_naming_the_permission() {
+    let forbidden = denied();
+    let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&forbidden]);
+    let collector = Collector::new(Severity::Warn, 100);
+    let scan = scan_object(
+        &client,
+        &Engine::default(),
+        &object("a+b.json.gz"),
+        collector,
+        None,
+    )
+    .await
+    .unwrap();
+    let finding = scan.unreadable.unwrap();
+    assert_eq!(
+        (finding.status.as_str(), finding.severity),
+        ("UNREADABLE_INPUT", Severity::Error)
+    );
+    let reason = finding.reasons.join(" ");
+    assert!(
+        reason.contains("s3:GetObject") && reason.contains("s3:ListBucket"),
+        "{reason}"
+    );
+    assert_eq!(forbidden.num_calls(), 2, "both spellings were tried");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_denied_key_whose_other_spelling_is_missing_is_missing() {
+    let forbidden = mock!(aws_sdk_s3::Client::get_object)
+        .match_requests(|req| req.key() == Some("a b.json.gz"))
+        .sequence()
+        .http_status(403, None)
+        .repeatedly()
+        .build();
+    let missing = mock!(aws_sdk_s3::Client::get_object).then_error(|| {
+        GetObjectError::NoSuchKey(aws_sdk_s3::types::error::NoSuchKey::builder().build())
+    });
+    let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&forbidden, &missing]);
+    let collector = Collector::new(Severity::Warn, 100);
+    let scan = scan_object(
+        &client,
+        &Engine::default(),
+        &object("a+b.json.gz"),
+        collector,
+        None,
+    )
+    .await
+    .unwrap();
+    let reason = scan.unreadable.unwrap().reasons.join(" ");
+    assert!(reason.contains("does not exist"), "{reason}");
+    assert_eq!((forbidden.num_calls(), missing.num_calls()), (1, 1));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -195,9 +442,15 @@ async fn a_failing_get_object_is_a_transient_error() {
         .build();
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&failing]);
     let collector = Collector::new(Severity::Warn, 100);
-    let error = scan_object(&client, &Engine::default(), &object("k.json.gz"), collector)
-        .await
-        .unwrap_err();
+    let error = scan_object(
+        &client,
+        &Engine::default(),
+        &object("k.json.gz"),
+        collector,
+        None,
+    )
+    .await
+    .unwrap_err();
     assert!(error.to_string().contains("s3://logs/k.json.gz"), "{error}");
 }
 
@@ -215,10 +468,16 @@ async fn an_object_body_is_streamed_through_the_engine() {
     });
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&found]);
     let collector = Collector::new(Severity::Warn, 100);
-    let scan = scan_object(&client, &Engine::default(), &object("k.json.gz"), collector)
-        .await
-        .unwrap();
+    let scan = scan_object(
+        &client,
+        &Engine::default(),
+        &object("k.json.gz"),
+        collector,
+        None,
+    )
+    .await
+    .unwrap();
     assert!(scan.unreadable.is_none());
     assert_eq!(scan.report.counts.invocation_records, 8);
-    assert_eq!(scan.findings.findings.len(), 2);
+    assert_eq!(scan.findings.findings(), 2);
 }

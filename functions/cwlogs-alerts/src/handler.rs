@@ -29,6 +29,7 @@ pub async fn handle(
     if counts.unknown_documents > 0 {
         tracing::warn!("ignored an event that is neither a CloudWatch Logs nor a Kinesis event");
     }
-    let sent = services.deliver(&counts, &collector).await?;
-    Ok(json!({ "findings": collector.findings.len(), "alerts": sent }))
+    let budget = services.budget(event.context.deadline());
+    let sent = services.deliver(&counts, &collector, &budget).await?;
+    Ok(json!({ "findings": collector.findings(), "alerts": sent }))
 }

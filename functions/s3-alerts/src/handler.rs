@@ -10,14 +10,13 @@ use aws_lambda_events::event::s3::batch_job::{S3BatchJobResponse, S3BatchJobResu
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
 use bedrock_alerts::aws::s3::{scan_object, FetchError, ObjectScan};
 use bedrock_alerts::collect::Collector;
-use bedrock_alerts::lambda::{FunctionError, Services};
+use bedrock_alerts::lambda::{Budget, FunctionError, Services};
 use bedrock_alerts::s3_event::{parse_trigger, BatchJob, EnvelopeError, Notification, Trigger};
 use bedrock_alerts::s3_key::ObjectRef;
 use bedrock_alerts::{Counts, Finding, Origin, Severity, Source};
 use futures_util::stream::{self, StreamExt};
 use lambda_runtime::LambdaEvent;
 use serde_json::{json, Value};
-use std::time::SystemTime;
 
 /// Status of a finding about an event that names no usable object.
 const UNUSABLE_EVENT: &str = "UNUSABLE_EVENT";
@@ -28,7 +27,7 @@ pub async fn handle(
 ) -> Result<Value, FunctionError> {
     let mut run = Run {
         services,
-        deadline: event.context.deadline(),
+        budget: services.budget(event.context.deadline()),
         input: format!("lambda-event:{}", event.context.request_id),
         counts: Counts::default(),
         collector: services.collector(),
@@ -55,7 +54,7 @@ enum Outcome {
 
 struct Run<'s> {
     services: &'s Services,
-    deadline: SystemTime,
+    budget: Budget,
     input: String,
     counts: Counts,
     collector: Collector,
@@ -185,7 +184,7 @@ impl Run<'_> {
     async fn read_all(&mut self, objects: &[ObjectRef]) -> Vec<Outcome> {
         let concurrency = self.services.config.object_concurrency.max(1);
         let this: &Self = self;
-        let results: Vec<(Outcome, Option<ObjectScan>)> = stream::iter(objects)
+        let results: Vec<(Outcome, Option<ObjectScan<Collector>>)> = stream::iter(objects)
             .map(|object| this.read_one(object))
             .buffered(concurrency)
             .collect()
@@ -206,26 +205,30 @@ impl Run<'_> {
     }
 
     /// Reads one object unless it is to be skipped or time is short.
-    async fn read_one(&self, object: &ObjectRef) -> (Outcome, Option<ObjectScan>) {
+    async fn read_one(&self, object: &ObjectRef) -> (Outcome, Option<ObjectScan<Collector>>) {
         if let Some(skip) = self.services.config.key_filter.skip(object) {
             tracing::debug!(key = %object.key, reason = skip.as_str(), "skipped");
             return (Outcome::Skipped, None);
         }
-        if !self.services.has_time(self.deadline) {
+        let out_of_time = || Outcome::Transient(FunctionError::OutOfTime { unprocessed: 1 });
+        if !self.budget.can_read() {
             tracing::warn!(key = %object.key, "not started: too close to the deadline");
-            return (
-                Outcome::Transient(FunctionError::OutOfTime { unprocessed: 1 }),
-                None,
-            );
+            return (out_of_time(), None);
         }
         let collector = self.collector.empty_like();
-        match scan_object(&self.services.s3, &self.services.engine, object, collector).await {
+        let deadline = Some(self.budget.read_until);
+        let services = self.services;
+        match scan_object(&services.s3, &services.engine, object, collector, deadline).await {
             Ok(scan) => {
                 let outcome = match &scan.unreadable {
                     None => Outcome::Read,
                     Some(finding) => Outcome::Unreadable(finding.reasons.join("; ")),
                 };
                 (outcome, Some(scan))
+            }
+            Err(error) if !self.budget.can_read() => {
+                tracing::warn!(key = %object.key, error = %error, "not read to the end before the deadline; it will be retried");
+                (out_of_time(), None)
             }
             Err(error) => {
                 tracing::warn!(key = %object.key, error = %error, "object will be retried");
@@ -245,7 +248,9 @@ impl Run<'_> {
     }
 
     async fn deliver(&self) -> Result<usize, FunctionError> {
-        self.services.deliver(&self.counts, &self.collector).await
+        self.services
+            .deliver(&self.counts, &self.collector, &self.budget)
+            .await
     }
 
     /// Publishes what was found (also when some objects must be retried: alerts carry

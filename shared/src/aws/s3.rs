@@ -8,7 +8,31 @@ use crate::s3_key::ObjectRef;
 use aws_sdk_s3::error::{DisplayErrorContext, SdkError};
 use aws_sdk_s3::operation::get_object::{GetObjectError, GetObjectOutput};
 use aws_sdk_s3::Client;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, ReadBuf};
+use tokio::time::{Instant, Sleep};
 use tokio_util::io::SyncIoBridge;
+
+/// Why a denied object is reported rather than retried, and what would fix it.
+const ACCESS_DENIED: &str = "access denied (HTTP 403) under every spelling of the key: the \
+function's role needs s3:GetObject (and s3:GetObjectVersion for a versioned object) on it, \
+kms:Decrypt when it is encrypted with a KMS key, and s3:ListBucket on the bucket so that a \
+deleted object reads as missing rather than denied";
+
+/// Where an object's findings go while its body streams through the engine (on a blocking
+/// thread, hence `Send + 'static`).
+pub trait FindingSink: Send + 'static {
+    fn accept(&mut self, finding: Finding);
+}
+
+impl FindingSink for Collector {
+    fn accept(&mut self, finding: Finding) {
+        self.push(finding);
+    }
+}
 
 /// A transient failure to fetch an object: worth a retry.
 #[derive(Debug, thiserror::Error)]
@@ -25,53 +49,67 @@ pub enum FetchError {
     },
     #[error("the scan of {uri} stopped unexpectedly")]
     Worker { uri: String },
+    #[error("GetObject {uri} did not answer before the invocation's deadline")]
+    OutOfTime { uri: String },
 }
 
 /// The result of scanning one object.
 #[derive(Debug)]
-pub struct ObjectScan {
+pub struct ObjectScan<S> {
     pub report: InputReport,
-    /// What the object held, as kept by the collector passed in.
-    pub findings: Collector,
-    /// A permanent problem with the object (gone, corrupt, too large), as a finding.
+    /// The sink passed in, holding what the object held.
+    pub findings: S,
+    /// A permanent problem with the object (gone, denied, corrupt, too large), as a finding.
     pub unreadable: Option<Finding>,
 }
 
-/// Fetches the object and streams it through the engine on a blocking thread, keeping the
-/// findings in `collector`. Transient errors (the request or the body stream failing) are
-/// `Err`, and what was found before them is dropped: the retry finds it again. Permanent
-/// problems (missing object, corrupt data) become an UNREADABLE_INPUT finding.
-pub async fn scan_object(
+/// Fetches the object and streams it through the engine on a blocking thread, passing the
+/// findings to `sink`. Transient errors (the request or the body stream failing, or
+/// `deadline` passing first) are `Err`, and what was found before them is dropped: the
+/// retry finds it again. Permanent problems (missing or denied object, corrupt data) become
+/// an UNREADABLE_INPUT finding.
+pub async fn scan_object<S: FindingSink>(
     client: &Client,
     engine: &Engine,
     object: &ObjectRef,
-    mut collector: Collector,
-) -> Result<ObjectScan, FetchError> {
+    mut sink: S,
+    deadline: Option<Instant>,
+) -> Result<ObjectScan<S>, FetchError> {
     let uri = object.uri();
-    let output = match get_object(client, object).await {
+    let fetched = match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, get_object(client, object))
+            .await
+            .map_err(|_| FetchError::OutOfTime { uri: uri.clone() })?,
+        None => get_object(client, object).await,
+    };
+    let output = match fetched {
         Ok(output) => output,
-        Err(GetFailure::Missing) => {
-            let finding = Finding::unreadable(
-                Origin::input(uri),
-                "the object does not exist (deleted before it was read?)",
-            );
+        Err(GetFailure::Failed(detail)) => return Err(FetchError::GetObject { uri, detail }),
+        Err(permanent) => {
+            let reason = match permanent {
+                GetFailure::Denied => ACCESS_DENIED,
+                _ => "the object does not exist (deleted before it was read?)",
+            };
             return Ok(ObjectScan {
                 report: InputReport {
                     counts: Default::default(),
                     error: None,
                 },
-                findings: collector,
-                unreadable: Some(finding),
+                findings: sink,
+                unreadable: Some(Finding::unreadable(Origin::input(uri), reason)),
             });
         }
-        Err(GetFailure::Failed(detail)) => return Err(FetchError::GetObject { uri, detail }),
     };
-    let reader = SyncIoBridge::new(output.body.into_async_read());
+    let body = Deadlined {
+        inner: Box::pin(output.body.into_async_read()),
+        deadline: deadline.map(|at| Box::pin(tokio::time::sleep_until(at))),
+    };
+    let reader = SyncIoBridge::new(body);
     let engine = engine.clone();
     let input = uri.clone();
-    let (report, collector) = tokio::task::spawn_blocking(move || {
-        let report = engine.scan_reader(&input, reader, &mut |f| collector.push(f));
-        (report, collector)
+    let (report, sink) = tokio::task::spawn_blocking(move || {
+        let report = engine.scan_reader(&input, reader, &mut |f| sink.accept(f));
+        (report, sink)
     })
     .await
     .map_err(|_| FetchError::Worker { uri: uri.clone() })?;
@@ -84,26 +122,56 @@ pub async fn scan_object(
             let finding = Finding::unreadable(Origin::input(uri), error.to_string());
             Ok(ObjectScan {
                 unreadable: Some(finding),
-                findings: collector,
+                findings: sink,
                 report,
             })
         }
         None => Ok(ObjectScan {
             report,
-            findings: collector,
+            findings: sink,
             unreadable: None,
         }),
     }
 }
 
+/// An object body that fails with `TimedOut` once the deadline passes, also while it waits
+/// for bytes that do not come.
+struct Deadlined<R> {
+    inner: Pin<Box<R>>,
+    deadline: Option<Pin<Box<Sleep>>>,
+}
+
+impl<R: AsyncRead> AsyncRead for Deadlined<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if let Some(deadline) = self.deadline.as_mut() {
+            if deadline.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the invocation's deadline came before the object was read to the end",
+                )));
+            }
+        }
+        self.inner.as_mut().poll_read(cx, buf)
+    }
+}
+
 enum GetFailure {
     Missing,
+    /// 403 under every spelling of the key.
+    Denied,
     Failed(String),
 }
 
-/// GetObject under the decoded key, then under the alternate spelling if that is missing.
+/// GetObject under the decoded key, then under the alternate spelling if that is missing or
+/// denied. Without s3:ListBucket S3 answers 403 for a missing key, so a 403 is decided only
+/// once every spelling has been tried: missing if any spelling was 404, else denied.
 async fn get_object(client: &Client, object: &ObjectRef) -> Result<GetObjectOutput, GetFailure> {
     let keys = std::iter::once(&object.key).chain(object.alternate_key.as_ref());
+    let mut failure = GetFailure::Denied;
     for key in keys {
         let result = client
             .get_object()
@@ -114,20 +182,23 @@ async fn get_object(client: &Client, object: &ObjectRef) -> Result<GetObjectOutp
             .await;
         match result {
             Ok(output) => return Ok(output),
-            Err(error) if is_missing(&error) => continue,
+            Err(error) if is_missing(&error) => failure = GetFailure::Missing,
+            Err(error) if status(&error) == Some(403) => {}
             Err(error) => return Err(GetFailure::Failed(DisplayErrorContext(&error).to_string())),
         }
     }
-    Err(GetFailure::Missing)
+    Err(failure)
+}
+
+fn status(error: &SdkError<GetObjectError>) -> Option<u16> {
+    error.raw_response().map(|r| r.status().as_u16())
 }
 
 fn is_missing(error: &SdkError<GetObjectError>) -> bool {
     error
         .as_service_error()
         .is_some_and(GetObjectError::is_no_such_key)
-        || error
-            .raw_response()
-            .is_some_and(|r| r.status().as_u16() == 404)
+        || status(error) == Some(404)
 }
 
 /// An object found by listing.
