@@ -31,6 +31,7 @@ from pathlib import Path
 import boto3
 import pytest
 import requests
+from faultproxy import FaultProxy, Faults
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
@@ -193,6 +194,10 @@ class LambdaRuntime:
     def __init__(self, command: list[str], env: dict[str, str]):
         self.events: queue.Queue = queue.Queue()
         self.results: queue.Queue = queue.Queue()
+        self.deadlines: dict[str, int] = {}
+        # Whether the last invocation answered after its deadline (Lambda would have
+        # stopped it and counted a timeout).
+        self.last_was_late = False
         runtime = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -233,7 +238,8 @@ class LambdaRuntime:
                 body = self._body()
                 parts = self.path.split("/")
                 if len(parts) == 6 and parts[3] == "invocation" and parts[5] in ("response", "error"):
-                    runtime.results.put((parts[4], parts[5], json.loads(body or b"null")))
+                    late = time.time() * 1000 > runtime.deadlines.get(parts[4], float("inf"))
+                    runtime.results.put((parts[4], parts[5], json.loads(body or b"null"), late))
                     return self._reply(202, b"{}")
                 return self._reply(404)
 
@@ -262,11 +268,12 @@ class LambdaRuntime:
         """Sends one event; returns ("response", payload) or ("error", diagnostic)."""
         request_id = str(uuid.uuid4())
         deadline = int(time.time() * 1000) + timeout_ms
+        self.deadlines[request_id] = deadline
         self.events.put((request_id, json.dumps(event).encode(), deadline))
         give_up = time.monotonic() + timeout_ms / 1000 + 60
         while True:
             try:
-                got_id, kind, payload = self.results.get(timeout=0.2)
+                got_id, kind, payload, self.last_was_late = self.results.get(timeout=0.2)
                 break
             except queue.Empty:
                 if self.process.poll() is not None:
@@ -315,6 +322,20 @@ def start_function(moto_endpoint):
     yield start
     for runtime in started:
         runtime.stop()
+
+
+@pytest.fixture
+def proxy(moto_endpoint):
+    """proxy(Faults(...)) -> a running fault-injecting proxy in front of moto."""
+    started = []
+
+    def start(faults: Faults) -> FaultProxy:
+        started.append(FaultProxy(moto_endpoint, faults))
+        return started[-1]
+
+    yield start
+    for running in started:
+        running.stop()
 
 
 def closed_port_url() -> str:

@@ -3,7 +3,11 @@
 * SNS ``PublishBatch``: a share of calls fail — an HTTP 500, an HTTP 400 ``Throttling`` error,
   or a 200 whose ``Failed`` list names entries that were not delivered (they are taken out
   of the request before it is forwarded, as SNS would not have delivered them).
-* S3 ``GetObject``: optionally the body is cut off halfway and the connection closed.
+* SNS ``PublishBatch`` over 256 KiB in all (messages, subjects and attributes) is refused
+  with ``BatchRequestTooLong``, as SNS does and moto does not.
+* S3 ``GetObject``: optionally the body is cut off halfway and the connection closed, or,
+  for keys containing ``stall_s3_keys``, half the body is sent and the rest held back until
+  the proxy stops (at most ``stall_seconds``).
 
 Everything else is forwarded unchanged. Loopback only, bounded, and stopped by the fixture.
 """
@@ -23,11 +27,16 @@ from dataclasses import dataclass, field
 class Faults:
     sns_failure_rate: float = 0.0
     cut_s3_bodies: bool = False
+    stall_s3_keys: str | None = None
+    stall_seconds: float = 30.0
     seed: int = 1
     rng: random.Random = field(init=False)
     calls: int = 0
-    injected: dict = field(default_factory=lambda: {"500": 0, "throttling": 0, "partial": 0, "cut": 0})
+    injected: dict = field(
+        default_factory=lambda: {"500": 0, "throttling": 0, "partial": 0, "cut": 0, "stalled": 0, "too_long": 0}
+    )
     lock: threading.Lock = field(default_factory=threading.Lock)
+    released: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)
@@ -49,6 +58,19 @@ ERROR_XML = (
     '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>{type}</Type>'
     "<Code>{code}</Code><Message>{message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"
 )
+
+
+SNS_BATCH_LIMIT = 256 * 1024
+
+
+def _batch_bytes(form: dict[str, list[str]]) -> int:
+    """What SNS counts against a PublishBatch's size limit: every entry's message and
+    subject, and each attribute's name, data type and value."""
+    counted = re.compile(
+        r"PublishBatchRequestEntries\.member\.\d+\.(Message|Subject"
+        r"|MessageAttributes\.entry\.\d+\.(Name|Value\.DataType|Value\.StringValue))"
+    )
+    return sum(len(v[0].encode()) for k, v in form.items() if counted.fullmatch(k))
 
 
 def _entry_ids(form: dict[str, list[str]]) -> dict[str, str]:
@@ -100,7 +122,8 @@ class FaultProxy:
                 connection.close()
                 return response.status, response.getheaders(), data
 
-            def _send(self, status: int, headers: list[tuple[str, str]], data: bytes, cut: bool = False):
+            def _send(self, status: int, headers: list[tuple[str, str]], data: bytes, cut: bool = False,
+                      stall: bool = False):
                 self.send_response(status)
                 for key, value in headers:
                     if key.lower() not in ("content-length", "transfer-encoding", "connection", "date", "server"):
@@ -109,6 +132,12 @@ class FaultProxy:
                 if cut:
                     self.send_header("Connection", "close")
                 self.end_headers()
+                if stall:
+                    self.wfile.write(data[: len(data) // 2])
+                    self.wfile.flush()
+                    proxy.faults.released.wait(proxy.faults.stall_seconds)
+                    self.close_connection = True
+                    return
                 self.wfile.write(data[: len(data) // 2] if cut else data)
                 if cut:
                     self.wfile.flush()
@@ -125,6 +154,11 @@ class FaultProxy:
                     with proxy.faults.lock:
                         proxy.faults.injected["cut"] += 1
                     return self._send(status, headers, data, cut=True)
+                stall = proxy.faults.stall_s3_keys
+                if stall and is_object and stall in urllib.parse.unquote(self.path):
+                    with proxy.faults.lock:
+                        proxy.faults.injected["stalled"] += 1
+                    return self._send(status, headers, data, stall=True)
                 self._send(status, headers, data)
 
             def do_HEAD(self):
@@ -138,6 +172,12 @@ class FaultProxy:
             def do_POST(self):
                 body = self._body() or b""
                 form = urllib.parse.parse_qs(body.decode(errors="replace"), keep_blank_values=True)
+                if form.get("Action") == ["PublishBatch"] and _batch_bytes(form) > SNS_BATCH_LIMIT:
+                    with proxy.faults.lock:
+                        proxy.faults.injected["too_long"] += 1
+                    xml = ERROR_XML.format(type="Sender", code="BatchRequestTooLong",
+                                           message="The length of all the batch messages put together is more than the limit.")
+                    return self._send(400, [("Content-Type", "text/xml")], xml.encode())
                 if form.get("Action") == ["PublishBatch"]:
                     fault = proxy.faults.roll()
                     if fault == "500":
@@ -174,4 +214,5 @@ class FaultProxy:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
+        self.faults.released.set()
         self.server.shutdown()

@@ -9,7 +9,7 @@ import json
 
 import pytest
 from conftest import load_event
-from faultproxy import Faults, FaultProxy
+from faultproxy import Faults
 
 KEY = "bedrock/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2026/11/20/14/20261120T140512345Z_4dbc03d57ffa1c7d.json.gz"
 GROUPS = 60  # distinct error codes: 60 alerts, six PublishBatch calls per invocation
@@ -25,19 +25,6 @@ def many_failures() -> bytes:
         for i in range(GROUPS)
     ]
     return gzip.compress("".join(json.dumps(r) + "\n" for r in records).encode(), mtime=0)
-
-
-@pytest.fixture
-def proxy(moto_endpoint):
-    started = []
-
-    def start(faults: Faults) -> FaultProxy:
-        started.append(FaultProxy(moto_endpoint, faults))
-        return started[-1]
-
-    yield start
-    for running in started:
-        running.stop()
 
 
 def invoke_until_success(function, event, attempts: int = 15) -> int:
