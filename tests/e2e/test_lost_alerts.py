@@ -2,7 +2,8 @@
 
 * ten ~40 KB alerts are more than one PublishBatch may carry (SNS refuses over 256 KiB in
   all; the fault proxy refuses the same way);
-* a failure that comes after 10,000 others must still be alerted;
+* a failure that comes after 10,000 others must still be alerted, by the functions and by a
+  CLI backfill;
 * an object whose body stalls must not run the invocation into its timeout: what was read
   is published and only the unfinished work is retried.
 """
@@ -14,6 +15,7 @@ import json
 
 from conftest import load_event, subscription_event
 from faultproxy import Faults
+from test_cli_replay import run_cli
 
 KEY = "bedrock/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2026/11/20/14/{}_4dbc03d57ffa1c7d.json.gz"
 KB_LOG_GROUP = "/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/KB00000001"
@@ -67,13 +69,20 @@ def test_ten_large_alerts_all_arrive_once(aws, start_function, proxy):
     assert sns.faults.injected["too_long"] == 0, "no call was over the limit"
 
 
-def test_a_failure_after_ten_thousand_others_is_alerted(aws, start_function):
+def ten_thousand_and_one(aws) -> tuple[str, str]:
+    """A bucket whose one log object holds 10,000 throttled calls and then one denied call
+    on another model; returns (bucket, key)."""
     bucket = aws.bucket()
     key = KEY.format("20261120T140512345Z")
     throttled = (invocation_failure(f"t-{i}", "ThrottlingException", "anthropic.claude-3-haiku-20240307-v1:0")
                  for i in range(10_000))
     denied = [invocation_failure("last", "AccessDeniedException", "amazon.nova-pro-v1:0")]
     aws.s3.put_object(Bucket=bucket, Key=key, Body=ndjson_gz([*throttled, *denied]))
+    return bucket, key
+
+
+def test_a_failure_after_ten_thousand_others_is_alerted(aws, start_function):
+    bucket, key = ten_thousand_and_one(aws)
     topic, queue = aws.topic_with_queue()
     function = start_function("s3", ALERT_TOPIC_ARN=topic)
     event = load_event("s3-object-created.json", bucket)
@@ -82,6 +91,18 @@ def test_a_failure_after_ten_thousand_others_is_alerted(aws, start_function):
     assert kind == "response", response
     counts = {m["_payload"]["status"]: m["_payload"]["count"] for m in aws.messages(queue)}
     assert counts == {"ThrottlingException": 10_000, "AccessDeniedException": 1}
+
+
+def test_a_cli_backfill_reports_and_publishes_every_finding(aws, moto_endpoint):
+    bucket, _ = ten_thousand_and_one(aws)
+    topic, queue = aws.topic_with_queue()
+    result = run_cli(moto_endpoint, "--format", "json", "--publish", topic, f"s3://{bucket}/bedrock/")
+    assert result.returncode == 0, result.stderr
+    statuses = [json.loads(line)["status"] for line in result.stdout.splitlines()]
+    assert (statuses.count("ThrottlingException"), statuses[-1]) == (10_000, "AccessDeniedException")
+    counts = {m["_payload"]["status"]: m["_payload"]["count"] for m in aws.messages(queue)}
+    assert counts == {"ThrottlingException": 10_000, "AccessDeniedException": 1}
+    assert "CANARY" not in result.stdout
 
 
 def sqs_event(bucket: str, keys: list[str]) -> dict:
