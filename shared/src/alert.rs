@@ -85,6 +85,32 @@ struct Draft {
 }
 
 impl Draft {
+    /// A draft for the group `key`, with the attributes every alert has (severity, source,
+    /// status); callers add the rest.
+    fn new(
+        key: &GroupKey,
+        id: String,
+        subject: String,
+        text: String,
+        payload: serde_json::Value,
+        severity: Severity,
+    ) -> Draft {
+        let attributes = vec![
+            ("severity".to_owned(), severity.as_str().to_owned()),
+            ("source".to_owned(), key.source.as_str().to_owned()),
+            ("status".to_owned(), key.status.clone()),
+        ];
+        Draft {
+            id,
+            group_id: key.digest(),
+            subject,
+            text,
+            payload,
+            attributes,
+            severity,
+        }
+    }
+
     /// The message with its attributes cleaned for SNS (no control characters, at most
     /// 256 bytes, none empty, at most 10), and the whole entry (message, subject and
     /// attributes) within the byte budget.
@@ -182,11 +208,7 @@ fn render_group(group: &Group, options: &AlertOptions) -> AlertMessage {
     };
     let text = text_body(&payload);
     let payload = serde_json::to_value(payload).unwrap_or_default();
-    let mut attributes = vec![
-        ("severity".to_owned(), severity.as_str().to_owned()),
-        ("source".to_owned(), key.source.as_str().to_owned()),
-        ("status".to_owned(), key.status.clone()),
-    ];
+    let mut draft = Draft::new(key, id, subject, text, payload, severity);
     for name in [
         "knowledge_base_id",
         "model_id",
@@ -194,21 +216,16 @@ fn render_group(group: &Group, options: &AlertOptions) -> AlertMessage {
         "ingestion_job_id",
     ] {
         if let Some(value) = key.value(name) {
-            attributes.push((name.to_owned(), value.to_owned()));
+            draft.attributes.push((name.to_owned(), value.to_owned()));
         }
     }
-    attributes.extend(account.map(|a| ("account_id".to_owned(), a.to_owned())));
-    attributes.extend(region.map(|r| ("region".to_owned(), r.to_owned())));
-    Draft {
-        id,
-        group_id: digest,
-        subject,
-        text,
-        payload,
-        attributes,
-        severity,
+    let identity = [("account_id", account), ("region", region)];
+    for (name, value) in identity {
+        if let Some(value) = value {
+            draft.attributes.push((name.to_owned(), value.to_owned()));
+        }
     }
-    .finish(options)
+    draft.finish(options)
 }
 
 /// The summary of what was not sent separately: `groups` groups past `max_alerts`, plus
@@ -253,21 +270,7 @@ fn render_overflow(
     let subject = sanitize_subject(&format!(
         "[{severity}] bedrock-alerts: {total} more findings not sent"
     ));
-    let attributes = vec![
-        ("severity".to_owned(), severity.as_str().to_owned()),
-        ("source".to_owned(), key.source.as_str().to_owned()),
-        ("status".to_owned(), key.status.clone()),
-    ];
-    Draft {
-        id,
-        group_id: digest,
-        subject,
-        text,
-        payload,
-        attributes,
-        severity,
-    }
-    .finish(options)
+    Draft::new(&key, id, subject, text, payload, severity).finish(options)
 }
 
 #[derive(Serialize)]

@@ -13,7 +13,7 @@ use aws_sdk_sns::operation::publish_batch::{PublishBatchError, PublishBatchOutpu
 use aws_sdk_sns::types::{BatchResultErrorEntry, PublishBatchResultEntry};
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
 use bedrock_alerts::alert::{build_alerts, AlertMessage, AlertOptions};
-use bedrock_alerts::aws::s3::scan_object;
+use bedrock_alerts::aws::s3::{scan_object, FetchError, ObjectScan};
 use bedrock_alerts::aws::sns::Publisher;
 use bedrock_alerts::collect::Collector;
 use bedrock_alerts::s3_key::ObjectRef;
@@ -143,39 +143,34 @@ async fn entries_rejected_as_the_senders_fault_are_not_retried() {
     );
 }
 
+/// Publishes two alerts to an SNS that answers every call with a 400 of this code; returns
+/// the calls made and the error.
+async fn refused_with(code: &str) -> (usize, bedrock_alerts::aws::sns::PublishError) {
+    let refusing = mock!(aws_sdk_sns::Client::publish_batch)
+        .sequence()
+        .http_status(400, Some(sns_error("Sender", code)))
+        .repeatedly()
+        .build();
+    let client = mock_client!(aws_sdk_sns, RuleMode::MatchAny, [&refusing]);
+    let error = publisher(client, TOPIC)
+        .publish(&alerts(2))
+        .await
+        .unwrap_err();
+    (refusing.num_calls(), error)
+}
+
 #[tokio::test]
 async fn a_call_refused_as_invalid_is_not_retried_but_throttling_is() {
-    let invalid = mock!(aws_sdk_sns::Client::publish_batch)
-        .sequence()
-        .http_status(400, Some(sns_error("Sender", "InvalidParameter")))
-        .repeatedly()
-        .build();
-    let client = mock_client!(aws_sdk_sns, RuleMode::MatchAny, [&invalid]);
-    let error = publisher(client, TOPIC)
-        .publish(&alerts(2))
-        .await
-        .unwrap_err();
+    let (invalid_calls, invalid) = refused_with("InvalidParameter").await;
     assert_eq!(
-        error.rejected.iter().collect::<Vec<_>>(),
+        invalid.rejected.iter().collect::<Vec<_>>(),
         ["InvalidParameter"]
     );
-    let called = invalid.num_calls();
-
-    let throttled = mock!(aws_sdk_sns::Client::publish_batch)
-        .sequence()
-        .http_status(400, Some(sns_error("Sender", "Throttling")))
-        .repeatedly()
-        .build();
-    let client = mock_client!(aws_sdk_sns, RuleMode::MatchAny, [&throttled]);
-    let error = publisher(client, TOPIC)
-        .publish(&alerts(2))
-        .await
-        .unwrap_err();
-    assert!(error.rejected.is_empty());
+    let (throttled_calls, throttled) = refused_with("Throttling").await;
+    assert!(throttled.rejected.is_empty());
     assert!(
-        throttled.num_calls() > called,
-        "throttling is retried: {} calls against {called}",
-        throttled.num_calls()
+        throttled_calls > invalid_calls,
+        "throttling is retried: {throttled_calls} calls against {invalid_calls}"
     );
 }
 
@@ -349,22 +344,19 @@ fn object(key: &str) -> ObjectRef {
     ObjectRef::from_encoded("logs", key, Some(10))
 }
 
+/// Scans `s3://logs/<key>` with the default engine and no deadline.
+async fn scan(client: &aws_sdk_s3::Client, key: &str) -> Result<ObjectScan<Collector>, FetchError> {
+    let collector = Collector::new(Severity::Warn, 100);
+    scan_object(client, &Engine::default(), &object(key), collector, None).await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_object_is_an_unreadable_finding_not_a_retry() {
     let missing = mock!(aws_sdk_s3::Client::get_object).then_error(|| {
         GetObjectError::NoSuchKey(aws_sdk_s3::types::error::NoSuchKey::builder().build())
     });
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&missing]);
-    let collector = Collector::new(Severity::Warn, 100);
-    let scan = scan_object(
-        &client,
-        &Engine::default(),
-        &object("a+b.json.gz"),
-        collector,
-        None,
-    )
-    .await
-    .unwrap();
+    let scan = scan(&client, "a+b.json.gz").await.unwrap();
     let finding = scan.unreadable.unwrap();
     assert_eq!(finding.status, "UNREADABLE_INPUT");
     // The decoded key and then the key as given were both tried.
@@ -383,16 +375,7 @@ fn denied() -> aws_smithy_mocks::Rule {
 async fn an_object_denied_under_every_spelling_is_reported_naming_the_permission() {
     let forbidden = denied();
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&forbidden]);
-    let collector = Collector::new(Severity::Warn, 100);
-    let scan = scan_object(
-        &client,
-        &Engine::default(),
-        &object("a+b.json.gz"),
-        collector,
-        None,
-    )
-    .await
-    .unwrap();
+    let scan = scan(&client, "a+b.json.gz").await.unwrap();
     let finding = scan.unreadable.unwrap();
     assert_eq!(
         (finding.status.as_str(), finding.severity),
@@ -418,16 +401,7 @@ async fn a_denied_key_whose_other_spelling_is_missing_is_missing() {
         GetObjectError::NoSuchKey(aws_sdk_s3::types::error::NoSuchKey::builder().build())
     });
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&forbidden, &missing]);
-    let collector = Collector::new(Severity::Warn, 100);
-    let scan = scan_object(
-        &client,
-        &Engine::default(),
-        &object("a+b.json.gz"),
-        collector,
-        None,
-    )
-    .await
-    .unwrap();
+    let scan = scan(&client, "a+b.json.gz").await.unwrap();
     let reason = scan.unreadable.unwrap().reasons.join(" ");
     assert!(reason.contains("does not exist"), "{reason}");
     assert_eq!((forbidden.num_calls(), missing.num_calls()), (1, 1));
@@ -441,16 +415,7 @@ async fn a_failing_get_object_is_a_transient_error() {
         .repeatedly()
         .build();
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&failing]);
-    let collector = Collector::new(Severity::Warn, 100);
-    let error = scan_object(
-        &client,
-        &Engine::default(),
-        &object("k.json.gz"),
-        collector,
-        None,
-    )
-    .await
-    .unwrap_err();
+    let error = scan(&client, "k.json.gz").await.unwrap_err();
     assert!(error.to_string().contains("s3://logs/k.json.gz"), "{error}");
 }
 
@@ -467,16 +432,7 @@ async fn an_object_body_is_streamed_through_the_engine() {
             .build()
     });
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&found]);
-    let collector = Collector::new(Severity::Warn, 100);
-    let scan = scan_object(
-        &client,
-        &Engine::default(),
-        &object("k.json.gz"),
-        collector,
-        None,
-    )
-    .await
-    .unwrap();
+    let scan = scan(&client, "k.json.gz").await.unwrap();
     assert!(scan.unreadable.is_none());
     assert_eq!(scan.report.counts.invocation_records, 8);
     assert_eq!(scan.findings.findings(), 2);
