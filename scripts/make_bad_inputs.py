@@ -682,12 +682,14 @@ def objects(c: Corpus) -> None:
     ]
     c.case(
         "error-code-wrong-types", "object",
-        "errorCode as object, array, bool, empty, blank, null: treated as absent (no finding), records still counted",
-        {"statuses": [], "counts": {"invocation_records": 6, "bad_records": 0}},
+        "errorCode as object, array, bool, empty, blank, null: every one but empty and null is a failure, "
+        "its status the code's JSON text",
+        {"statuses": sorted(['{"code":"NestedObjectException"}', '["InArrayException"]', "true", '"   "']),
+         "counts": {"invocation_records": 6, "bad_records": 0, "errors": 4}},
         file=c.file("error-code-wrong-types.ndjson", b"".join(line(r) for r in wrong)),
     )
     hostile_code = "\u001b[31m<script>alert(1)</script>\u202eEvil\u0007Code" + "Z" * 400
-    status = hostile_code.encode("utf-8")[:256]
+    status = hostile_code.encode("utf-8")[:128]  # the engine keeps 128 bytes of an errorCode
     while True:
         try:
             status = status.decode("utf-8")
@@ -696,7 +698,7 @@ def objects(c: Corpus) -> None:
             status = status[:-1]
     c.case(
         "hostile-error-code-text", "object",
-        "errorCode with ESC/BEL/RTL-override/HTML and 400+ bytes: status kept as text, cut to 256 bytes (SNS subject is sanitised)",
+        "errorCode with ESC/BEL/RTL-override/HTML and 400+ bytes: status kept as text, cut to 128 bytes (SNS subject is sanitised)",
         {"statuses": [status]},
         file=c.file("hostile-error-code-text.ndjson", line(invocation(1, hostile_code, error_message="hostile code"))),
     )

@@ -264,7 +264,11 @@ fn member() -> impl Strategy<Value = (String, String)> {
         3 => field("modelId", vec!["\"anthropic.claude-3-haiku-20240307-v1:0\"", "7", "null"]),
         3 => field("operation", vec!["\"Converse\"", "\"InvokeModelWithResponseStream\""]),
         3 => field("requestId", vec!["\"r-1\"", "\"\\ud800\""]),
-        4 => field("errorCode", vec!["null", "\"ThrottlingException\"", "\"\"", "\" \"", "500", "{\"a\":1}"]),
+        // Every value but null and "" is a failure, whatever its type.
+        5 => field("errorCode", vec![
+            "null", "\"ThrottlingException\"", "\"\"", "\" \"", "\"\\t\\n\"", "\"\\u0020\"", "500", "0",
+            "-1.5", "true", "false", "[]", "[null]", "{}", "{\"a\":1}", "\" Throttling \"",
+        ]),
         1 => field("errorMessage", vec!["\"Too many requests\"", "null"]),
         2 => field("output", vec![
             "{\"outputBodyJson\":{\"stopReason\":\"guardrail_intervened\"}}",
