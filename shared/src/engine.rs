@@ -378,7 +378,11 @@ impl<'e, 's> Scan<'e, 's> {
                 self.counts.decoded_bytes += bytes.len() as u64;
                 self.embedded(&bytes, Document::parse(&bytes), context, nesting + 1);
             }
-            Err(error) => self.bad_record(context, format!("{what}: {error}")),
+            // Nothing of it can be read: as unreadable as an S3 object that cannot be.
+            Err(error) => {
+                let finding = Finding::unreadable(Origin::default(), format!("{what}: {error}"));
+                self.emit(Some(finding), context);
+            }
         }
     }
 
