@@ -682,12 +682,14 @@ def objects(c: Corpus) -> None:
     ]
     c.case(
         "error-code-wrong-types", "object",
-        "errorCode as object, array, bool, empty, blank, null: treated as absent (no finding), records still counted",
-        {"statuses": [], "counts": {"invocation_records": 6, "bad_records": 0}},
+        "errorCode as object, array, bool, empty, blank, null: every one but empty and null is a failure, "
+        "its status the code's JSON text",
+        {"statuses": sorted(['{"code":"NestedObjectException"}', '["InArrayException"]', "true", '"   "']),
+         "counts": {"invocation_records": 6, "bad_records": 0, "errors": 4}},
         file=c.file("error-code-wrong-types.ndjson", b"".join(line(r) for r in wrong)),
     )
     hostile_code = "\u001b[31m<script>alert(1)</script>\u202eEvil\u0007Code" + "Z" * 400
-    status = hostile_code.encode("utf-8")[:256]
+    status = hostile_code.encode("utf-8")[:128]  # the engine keeps 128 bytes of an errorCode
     while True:
         try:
             status = status.decode("utf-8")
@@ -696,7 +698,7 @@ def objects(c: Corpus) -> None:
             status = status[:-1]
     c.case(
         "hostile-error-code-text", "object",
-        "errorCode with ESC/BEL/RTL-override/HTML and 400+ bytes: status kept as text, cut to 256 bytes (SNS subject is sanitised)",
+        "errorCode with ESC/BEL/RTL-override/HTML and 400+ bytes: status kept as text, cut to 128 bytes (SNS subject is sanitised)",
         {"statuses": [status]},
         file=c.file("hostile-error-code-text.ndjson", line(invocation(1, hostile_code, error_message="hostile code"))),
     )
@@ -804,8 +806,8 @@ def objects(c: Corpus) -> None:
 def cw_events(c: Corpus) -> None:
     failing = subscription(INVOCATION_LOG_GROUP, [invocation(1), invocation(2, "AccessDeniedException")])
     c.case(
-        "cw-bad-base64", "cw_event", "awslogs.data is not base64 (and holds the canary): one UNPARSEABLE_RECORD, never quoting it",
-        {"statuses": ["UNPARSEABLE_RECORD"], "reason_contains": "not valid base64", "counts": {"bad_records": 1}},
+        "cw-bad-base64", "cw_event", "awslogs.data is not base64 (and holds the canary): one UNREADABLE_INPUT error, never quoting it",
+        {"statuses": ["UNREADABLE_INPUT"], "reason_contains": "not valid base64", "counts": {"bad_records": 0, "unreadable_inputs": 1, "errors": 1}},
         file=c.cw_event("cw-bad-base64", awslogs_event("H4sI!!not*base64 " + CANARY_PROMPT + " ###")),
     )
     plain_doc = compact(failing).encode()
@@ -895,15 +897,15 @@ def cw_events(c: Corpus) -> None:
     compressed = gz(compact(failing).encode())
     c.case(
         "cw-truncated-gzip-payload", "cw_event",
-        "awslogs.data is a truncated gzip: the payload is one UNPARSEABLE_RECORD (not an unreadable input)",
-        {"statuses": ["UNPARSEABLE_RECORD"], "reason_contains": "could not be decoded"},
+        "awslogs.data is a truncated gzip: the payload cannot be read, one UNREADABLE_INPUT error (as on S3)",
+        {"statuses": ["UNREADABLE_INPUT"], "reason_contains": "could not be decoded", "counts": {"unreadable_inputs": 1, "bad_records": 0}},
         file=c.cw_event("cw-truncated-gzip-payload", awslogs_event(b64(compressed[: len(compressed) - 12])), decoded=compact(failing).encode()),
     )
     bomb = gz(b"\n" * (16 << 20))
     c.case(
         "cw-gzip-bomb-payload", "cw_event",
-        "awslogs.data decodes to 16 MB of newlines: stopped at the 8 MB cap -> UNPARSEABLE_RECORD naming the cap",
-        {"statuses": ["UNPARSEABLE_RECORD"], "reason_contains": "cap"},
+        "awslogs.data decodes to 16 MB of newlines: stopped at the 8 MB cap -> UNREADABLE_INPUT error naming the cap",
+        {"statuses": ["UNREADABLE_INPUT"], "reason_contains": "cap", "counts": {"unreadable_inputs": 1}},
         file=c.cw_event("cw-gzip-bomb-payload", awslogs_event(b64(bomb))),
     )
     c.case(

@@ -744,6 +744,24 @@ def cwlogs_healthy_doc():
                         [(invocation_ms(r, 300), compact(r)) for r in (a, b)])
 
 
+def cwlogs_lambda_sample_doc():
+    """The CloudWatch Logs event AWS's Lambda documentation and `sam local generate-event
+    cloudwatch logs` use as their sample: a DATA_MESSAGE from an application log group whose
+    two messages are plain text, not JSON. Kept as AWS writes it (its own account, group and
+    ids), not in this file's fake account."""
+    return {
+        "messageType": "DATA_MESSAGE",
+        "owner": "123456789123",
+        "logGroup": "testLogGroup",
+        "logStream": "testLogStream",
+        "subscriptionFilters": ["testFilter"],
+        "logEvents": [
+            {"id": "eventId1", "timestamp": 1440442987000, "message": "[ERROR] First test message"},
+            {"id": "eventId2", "timestamp": 1440442987001, "message": "[ERROR] Second test message"},
+        ],
+    }
+
+
 def awslogs_event(doc_bytes):
     return {"awslogs": {"data": b64(gz(doc_bytes))}}
 
@@ -986,6 +1004,7 @@ above at these keys:
 | `cwlogs-kb-failures.json` (decoded: `cwlogs-kb-failures.decoded.json`) | DATA_MESSAGE from `/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/KB12345678`: 3 EMBEDDING_FAILED (3 documents, same job and reason), 1 INDEXED, job StatusChanged FAILED | 4 ERROR: 3 x `EMBEDDING_FAILED`, 1 x `FAILED` |
 | `cwlogs-control-message.json` (decoded: `cwlogs-control-message.decoded.json`) | CONTROL_MESSAGE health check ("... destination Kinesis stream.") | none |
 | `cwlogs-healthy.json` (decoded: `cwlogs-healthy.decoded.json`) | DATA_MESSAGE from the invocation group, 2 ok records | none |
+| `cwlogs-lambda-sample.json` (decoded: `cwlogs-lambda-sample.decoded.json`) | The sample CloudWatch Logs event of the Lambda documentation (account `123456789123`, group `testLogGroup`): DATA_MESSAGE with 2 plain-text messages, `[ERROR] First test message` and `[ERROR] Second test message` | 2 WARN: `UNPARSEABLE_RECORD`, one per message |
 | `kinesis-cwlogs.json` (decoded: `kinesis-cwlogs.decoded.json`) | Kinesis event, 1 record whose `data` = base64(gzip(same document as `cwlogs-invocation-failure`)) | 2 ERROR: `ModelTimeoutException`, `AccessDeniedException` |
 
 ## Decoding notes
@@ -1106,6 +1125,7 @@ def build():
     awslogs("cwlogs-control-message",
             control_message("Kinesis stream", epoch_ms(2026, 11, 20, 17, 0, 0, 5)))
     awslogs("cwlogs-healthy", cwlogs_healthy_doc())
+    awslogs("cwlogs-lambda-sample", cwlogs_lambda_sample_doc())
 
     event("kinesis-cwlogs.json",
           kinesis_event(gz(failure_raw), "kinesis", epoch_ms(2026, 11, 20, 17, 2, 48, 613)))

@@ -1,7 +1,7 @@
 //! The pre-check against the full parse: on any bytes, read as a file or as the message of
 //! a CloudWatch Logs event, the engine finds what the strict engine finds, apart from bad
-//! records the pre-check counted as healthy invocations. Seed with the lines of
-//! `events/objects/*.ndjson`.
+//! records the pre-check counted as healthy invocations (each such record takes away at
+//! most one bad record). Seed with the lines of `events/objects/*.ndjson`.
 #![no_main]
 
 use bedrock_alerts::finding::UNPARSEABLE_RECORD;
@@ -42,7 +42,8 @@ fuzz_target!(|data: &[u8]| {
             let (full, full_counts) = scan(&bytes, guardrail_as_warn, true);
             assert_eq!(fast, full, "the pre-check changed a finding");
             let passed = fast_counts.invocation_records - full_counts.invocation_records;
-            assert_eq!(full_counts.bad_records - fast_counts.bad_records, passed);
+            assert!(fast_counts.bad_records <= full_counts.bad_records);
+            assert!(full_counts.bad_records - fast_counts.bad_records <= passed);
         }
     }
 });

@@ -225,12 +225,24 @@ impl<'de: 'd, 'd> Visitor<'de> for LenientVisitor<'d> {
     }
 }
 
-/// Knowledge-base id from a vended-log group name such as
-/// `/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/<kb_id>`.
+/// Length of a knowledge-base id: ten upper-case letters and digits.
+const KNOWLEDGE_BASE_ID_LEN: usize = 10;
+
+/// Knowledge-base id from a vended-log group of one knowledge base, named
+/// `/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/<kb_id>`. `None` when the name's
+/// last segment is not a knowledge-base id (a group several knowledge bases share, named
+/// after a stack): a finding without an id is better than one under the wrong id.
 pub fn knowledge_base_from_log_group(log_group: &str) -> Option<String> {
     let (_, id) = log_group.split_once("/APPLICATION_LOGS/")?;
-    let id = id.trim_matches('/');
-    (!id.is_empty() && !id.contains('/')).then(|| id.to_owned())
+    let id = id.trim_end_matches('/');
+    is_knowledge_base_id(id).then(|| id.to_owned())
+}
+
+fn is_knowledge_base_id(text: &str) -> bool {
+    text.len() == KNOWLEDGE_BASE_ID_LEN
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -316,13 +328,38 @@ mod tests {
     fn knowledge_base_id_from_vended_log_group() {
         assert_eq!(
             knowledge_base_from_log_group(
-                "/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/KB123"
+                "/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/KB12345678"
             ),
-            Some("KB123".into())
+            Some("KB12345678".into())
         );
         assert_eq!(
             knowledge_base_from_log_group("/aws/bedrock/modelinvocations"),
             None
+        );
+    }
+
+    #[test]
+    fn a_log_group_name_that_is_not_a_knowledge_base_id_gives_none() {
+        let group = "/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/";
+        for name in [
+            "bedrock-alerts",
+            "my-stack",
+            "KB1234567",
+            "KB123456789",
+            "kb12345678",
+            "KB12345678/extra",
+            "KB1234567-",
+            "",
+        ] {
+            assert_eq!(
+                knowledge_base_from_log_group(&format!("{group}{name}")),
+                None,
+                "{name}"
+            );
+        }
+        assert_eq!(
+            knowledge_base_from_log_group(&format!("{group}0A1B2C3D4E/")),
+            Some("0A1B2C3D4E".into())
         );
     }
 }

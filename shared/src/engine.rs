@@ -7,7 +7,7 @@ use crate::decode::{self, ReadError};
 use crate::document::{Document, Kind, ParseError, RawDocument};
 use crate::fields::text;
 use crate::finding::{Finding, Origin, Severity};
-use crate::framing::{for_each_frame, frames_of, Frame};
+use crate::framing::{for_each_frame, frames_of, salvage_frames_of, Frame};
 use crate::invocation;
 use crate::knowledge_base;
 use crate::policy::Policy;
@@ -198,14 +198,63 @@ struct Context<'c> {
     line: Option<u64>,
 }
 
-/// True when the first document framed from `bytes` is valid JSON (garbage that merely
-/// contains a `{` is not split up).
-fn first_frame_parses(bytes: &[u8]) -> bool {
-    let mut verdict = None;
-    frames_of(bytes, |frame| {
-        verdict.get_or_insert_with(|| Document::parse(frame.bytes).is_ok());
-    });
-    verdict.unwrap_or(false)
+impl Context<'_> {
+    /// The context of text `lines` lines below the start of this one. Line numbers count the
+    /// lines of the outermost input, so inside a log event's message they stay where the
+    /// event is.
+    fn below(&self, lines: u64) -> Self {
+        match self.event {
+            Some(_) => *self,
+            None => Context {
+                line: self.line.map(|line| line + lines),
+                ..*self
+            },
+        }
+    }
+}
+
+/// True when a frame that did not parse is one line that opens with a bracket: framing it
+/// again would find the very same document.
+fn is_one_line_document(bytes: &[u8]) -> bool {
+    matches!(bytes.first(), Some(b'{' | b'[')) && memchr::memchr(b'\n', bytes).is_none()
+}
+
+/// Cuts text that did not parse into stretches, each beginning where a document plausibly
+/// starts: the first line, and each later line that opens an object at column 0 or holds a
+/// whole document of a known kind by itself (an indented record). Passes each stretch with
+/// the number of lines before it.
+fn for_each_stretch(bytes: &[u8], mut on_stretch: impl FnMut(u64, &[u8])) {
+    let (mut start, mut start_line) = (0, 0);
+    let (mut at, mut line) = (0, 0);
+    for text in bytes.split(|b| *b == b'\n') {
+        if at > 0 && starts_document(text) {
+            on_stretch(start_line, bytes.get(start..at).unwrap_or_default());
+            (start, start_line) = (at, line);
+        }
+        at += text.len() + 1;
+        line += 1;
+    }
+    on_stretch(start_line, bytes.get(start..).unwrap_or_default());
+}
+
+fn starts_document(line: &[u8]) -> bool {
+    match line.first() {
+        Some(b'{') => true,
+        Some(b' ' | b'\t') => {
+            let line = line.trim_ascii();
+            line.first() == Some(&b'{')
+                && Document::parse(line).is_ok_and(|doc| doc.kind != Kind::Unknown)
+        }
+        _ => false,
+    }
+}
+
+/// What salvaging one stretch found: how many documents (or healthy records) it read, and
+/// the first frame that was not one, with that frame's line.
+#[derive(Default)]
+struct Salvage {
+    read: u64,
+    broken: Option<(Option<u64>, ParseError)>,
 }
 
 struct Scan<'e, 's> {
@@ -234,43 +283,87 @@ impl<'e, 's> Scan<'e, 's> {
             line: outer.line.or(Some(frame.line)),
             ..*outer
         };
-        match Document::parse(frame.bytes) {
-            Err(error) => self.recover(frame, &context, nesting, error),
-            Ok(doc) => self.document(&doc, &context, nesting),
+        match self.parsed(frame.bytes, &context, nesting) {
+            Ok(()) => {}
+            Err(error) if is_one_line_document(frame.bytes) => {
+                self.broken(&context, &error, false);
+            }
+            Err(_) => self.recover(frame.bytes, &context, nesting),
         }
     }
 
-    /// A frame that does not parse loses as little as possible: a multi-line frame (an
-    /// unclosed bracket swallowed the lines after it) is read again line by line, and
-    /// garbage in front of a document on the same line is reported alone.
-    fn recover(&mut self, frame: Frame<'_>, context: &Context<'_>, nesting: u8, error: ParseError) {
-        let bytes = frame.bytes;
-        if bytes.contains(&b'\n') {
-            for (offset, line) in bytes.split(|b| *b == b'\n').enumerate() {
-                let line_context = Context {
-                    line: context.line.map(|l| l + offset as u64),
-                    ..*context
-                };
-                frames_of(line, |inner| self.frame(inner, &line_context, nesting));
+    /// Reads what can be read from text that did not parse as one document, in one pass and
+    /// without recursion: each stretch of it (`for_each_stretch`: an unclosed bracket may
+    /// have swallowed the lines after it) is framed again with garbage ending at the next
+    /// `{`, so documents after garbage are found, and what still does not parse is reported
+    /// once per stretch: a broken pretty-printed document once, at its first line.
+    ///
+    /// A log event's message is one record: it is reported once at most, and not at all
+    /// when a document was read from it (the text around a record is not a second one).
+    fn recover(&mut self, bytes: &[u8], context: &Context<'_>, nesting: u8) {
+        let in_message = context.event.is_some();
+        let mut message = Salvage::default();
+        for_each_stretch(bytes, |offset, stretch| {
+            let salvage = self.salvage(stretch, &context.below(offset), nesting);
+            match (in_message, salvage.broken) {
+                (false, Some((line, error))) => {
+                    let context = Context { line, ..*context };
+                    self.broken(&context, &error, salvage.read > 0);
+                }
+                (false, None) => {}
+                (true, broken) => {
+                    message.read += salvage.read;
+                    message.broken = message.broken.take().or(broken);
+                }
             }
-            return;
+        });
+        if let (Some((_, error)), 0) = (message.broken, message.read) {
+            self.broken(context, &error, false);
         }
-        let starts_document = matches!(bytes.first(), Some(b'{' | b'['));
-        let start = bytes
-            .iter()
-            .position(|b| *b == b'{')
-            .filter(|s| *s > 0 && !starts_document);
-        let rest = start.and_then(|s| bytes.get(s..)).unwrap_or_default();
-        if !rest.is_empty() && first_frame_parses(rest) {
-            self.bad_record(context, "garbage before a JSON document".to_owned());
-            frames_of(rest, |inner| self.frame(inner, context, nesting));
-            return;
-        }
-        let reason = match context.event {
-            Some(_) => format!("log event message is not JSON: {error}"),
-            None => error.to_string(),
+    }
+
+    /// Frames one stretch for salvage and reads each frame.
+    fn salvage(&mut self, stretch: &[u8], context: &Context<'_>, nesting: u8) -> Salvage {
+        let mut salvage = Salvage::default();
+        salvage_frames_of(stretch, |frame| {
+            let context = context.below(frame.line.saturating_sub(1));
+            match self.read(frame.bytes, &context, nesting) {
+                Ok(()) => salvage.read += 1,
+                Err(error) => {
+                    salvage.broken.get_or_insert((context.line, error));
+                }
+            }
+        });
+        salvage
+    }
+
+    /// Reports text that is not a document (beside documents that were read, or not).
+    fn broken(&mut self, context: &Context<'_>, error: &ParseError, beside_documents: bool) {
+        let reason = match (context.event, beside_documents) {
+            (Some(_), _) => format!("log event message is not JSON: {error}"),
+            (None, true) => format!("text beside a JSON document is not JSON: {error}"),
+            (None, false) => error.to_string(),
         };
         self.bad_record(context, reason);
+    }
+
+    /// Counts a record the pre-check finds healthy, or parses and handles a document.
+    fn read(&mut self, bytes: &[u8], context: &Context<'_>, nesting: u8) -> Result<(), ParseError> {
+        if self.passes_precheck(bytes) {
+            return Ok(());
+        }
+        self.parsed(bytes, context, nesting)
+    }
+
+    fn parsed(
+        &mut self,
+        bytes: &[u8],
+        context: &Context<'_>,
+        nesting: u8,
+    ) -> Result<(), ParseError> {
+        let doc = Document::parse(bytes)?;
+        self.document(&doc, context, nesting);
+        Ok(())
     }
 
     /// Counts a record the pre-check finds healthy, which then needs no parsing.
@@ -343,42 +436,33 @@ impl<'e, 's> Scan<'e, 's> {
             };
             match event.message() {
                 Some(message) if self.passes_precheck(message.as_bytes()) => {}
-                Some(message) => self.embedded(
-                    message.as_bytes(),
-                    Document::parse_str(message),
-                    &context,
-                    nesting + 1,
-                ),
+                // One message is one record: parsed whole, salvaged only when that fails.
+                Some(message) => match Document::parse_str(message) {
+                    Ok(doc) => self.document(&doc, &context, nesting + 1),
+                    Err(_) => self.recover(message.as_bytes(), &context, nesting + 1),
+                },
                 None => self.bad_record(&context, "log event has no message".to_owned()),
             }
-        }
-    }
-
-    /// A log event's message or a decoded payload: almost always exactly one document, so the
-    /// caller parses it whole, and it is framed only when that fails (several documents,
-    /// garbage, a BOM). Framing one document would find just that document, so both ways
-    /// agree.
-    fn embedded(
-        &mut self,
-        bytes: &[u8],
-        parsed: Result<Document<'_>, ParseError>,
-        context: &Context<'_>,
-        nesting: u8,
-    ) {
-        match parsed {
-            Ok(doc) => self.document(&doc, context, nesting),
-            Err(_) => frames_of(bytes, |frame| self.frame(frame, context, nesting)),
         }
     }
 
     /// A base64 (+ gzip) payload embedded in an event: decoded and scanned in place.
     fn payload(&mut self, data: &str, what: &str, context: &Context<'_>, nesting: u8) {
         match cwlogs::decode_payload(data, self.engine.limits.max_decoded_bytes) {
+            // Almost always exactly one document, so it is parsed whole and framed only when
+            // that fails (several documents, garbage, a BOM).
             Ok(bytes) => {
                 self.counts.decoded_bytes += bytes.len() as u64;
-                self.embedded(&bytes, Document::parse(&bytes), context, nesting + 1);
+                match Document::parse(&bytes) {
+                    Ok(doc) => self.document(&doc, context, nesting + 1),
+                    Err(_) => frames_of(&bytes, |frame| self.frame(frame, context, nesting + 1)),
+                }
             }
-            Err(error) => self.bad_record(context, format!("{what}: {error}")),
+            // Nothing of it can be read: as unreadable as an S3 object that cannot be.
+            Err(error) => {
+                let finding = Finding::unreadable(Origin::default(), format!("{what}: {error}"));
+                self.emit(Some(finding), context);
+            }
         }
     }
 

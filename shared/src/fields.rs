@@ -24,11 +24,19 @@ pub fn text(value: Option<&Value>) -> Option<String> {
     }
 }
 
-/// A whole number, also when written as a string.
+/// A whole number, also when written as a string (`"7"`, `"7.0"`); fractions are cut.
 pub fn integer(value: Option<&Value>) -> Option<i64> {
     match value? {
         Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse().ok().or_else(|| {
+                s.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .map(|f| f as i64)
+            })
+        }
         _ => None,
     }
 }
@@ -114,6 +122,8 @@ mod tests {
         assert_eq!(integer(Some(&json!("7"))), Some(7));
         assert_eq!(integer(Some(&json!(7))), Some(7));
         assert_eq!(integer(Some(&json!("x"))), None);
+        assert_eq!(integer(Some(&json!(" 2.0 "))), Some(2));
+        assert_eq!(integer(Some(&json!("NaN"))), None);
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! outermost `{…}` or `[…]` closes; anything else at the top level runs to the end of its
 //! line. A raw newline inside a string cannot be valid JSON, so it ends the document there
 //! (the parser then reports it as bad) and framing starts again on the next line.
+//!
+//! [`salvage_frames_of`] frames text that did not parse for the engine's recovery: there,
+//! text that is not a document also ends where the next `{` begins, so the documents after
+//! garbage on the same line are found in one pass.
 
 use memchr::memchr3;
 use std::io::{self, BufRead};
@@ -23,6 +27,8 @@ struct State {
     in_document: bool,
     /// The document under way is a scalar (or garbage) that runs to the end of its line.
     to_line_end: bool,
+    /// Salvaging: such a scalar or garbage also ends before the next `{`.
+    ends_at_brace: bool,
     depth: usize,
     in_string: bool,
     escaped: bool,
@@ -33,15 +39,37 @@ struct State {
 /// Reads `reader` to the end and calls `on_frame` for each document found.
 ///
 /// Stops at the first read error; the frames passed before it stay valid findings.
-pub fn for_each_frame<R, F>(reader: &mut R, mut on_frame: F) -> io::Result<()>
+pub fn for_each_frame<R, F>(reader: &mut R, on_frame: F) -> io::Result<()>
 where
     R: BufRead + ?Sized,
     F: FnMut(Frame<'_>),
 {
-    let mut state = State {
-        line: 1,
+    frame_all(reader, State::default(), on_frame)
+}
+
+/// Frames a whole in-memory buffer.
+pub fn frames_of<F: FnMut(Frame<'_>)>(bytes: &[u8], on_frame: F) {
+    // Reading from memory cannot fail.
+    let _ = for_each_frame(&mut io::Cursor::new(bytes), on_frame);
+}
+
+/// Frames text that did not parse as it stands, like [`frames_of`] except that text which is
+/// not a document ends before the next `{` too: `x{…}x{…}` is four frames, not one.
+pub fn salvage_frames_of<F: FnMut(Frame<'_>)>(bytes: &[u8], on_frame: F) {
+    let state = State {
+        ends_at_brace: true,
         ..State::default()
     };
+    // Reading from memory cannot fail.
+    let _ = frame_all(&mut io::Cursor::new(bytes), state, on_frame);
+}
+
+fn frame_all<R, F>(reader: &mut R, mut state: State, mut on_frame: F) -> io::Result<()>
+where
+    R: BufRead + ?Sized,
+    F: FnMut(Frame<'_>),
+{
+    state.line = 1;
     loop {
         let chunk = reader.fill_buf()?;
         if chunk.is_empty() {
@@ -58,13 +86,6 @@ where
         });
     }
     Ok(())
-}
-
-/// Frames a whole in-memory buffer.
-pub fn frames_of<F: FnMut(Frame<'_>)>(bytes: &[u8], on_frame: F) {
-    let mut cursor = io::Cursor::new(bytes);
-    // Reading from memory cannot fail.
-    let _ = for_each_frame(&mut cursor, on_frame);
 }
 
 fn scan_chunk<F: FnMut(Frame<'_>)>(state: &mut State, chunk: &[u8], on_frame: &mut F) {
@@ -120,6 +141,11 @@ fn scan_chunk<F: FnMut(Frame<'_>)>(state: &mut State, chunk: &[u8], on_frame: &m
         }
         let byte = chunk.get(i).copied().unwrap_or_default();
         if state.to_line_end {
+            if byte == b'{' && state.ends_at_brace {
+                // The `{` is read again as the start of the next document.
+                emit(state, chunk, span, i, on_frame);
+                continue;
+            }
             if byte == b'\n' {
                 emit(state, chunk, span, i, on_frame);
                 state.line += 1;
@@ -177,16 +203,17 @@ fn emit<F: FnMut(Frame<'_>)>(
 mod tests {
     use super::*;
 
+    fn owned(frame: Frame<'_>) -> (String, u64) {
+        (
+            String::from_utf8_lossy(frame.bytes).into_owned(),
+            frame.line,
+        )
+    }
+
     fn frames(input: &[u8], read_size: usize) -> Vec<(String, u64)> {
         let mut reader = io::BufReader::with_capacity(read_size, input);
         let mut out = Vec::new();
-        for_each_frame(&mut reader, |frame| {
-            out.push((
-                String::from_utf8_lossy(frame.bytes).into_owned(),
-                frame.line,
-            ))
-        })
-        .unwrap();
+        for_each_frame(&mut reader, |frame| out.push(owned(frame))).unwrap();
         out
     }
 
@@ -245,6 +272,40 @@ mod tests {
                 ("42".into(), 3)
             ]
         );
+    }
+
+    fn salvaged(input: &[u8]) -> Vec<(String, u64)> {
+        let mut out = Vec::new();
+        salvage_frames_of(input, |frame| out.push(owned(frame)));
+        out
+    }
+
+    #[test]
+    fn salvaging_ends_garbage_before_a_brace() {
+        let got = salvaged(b"x{}, {\"a\":\"{\"} [ERROR] y\nz {\"b\":1} w\n42{");
+        let texts: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "x",
+                "{}",
+                ", ",
+                "{\"a\":\"{\"}",
+                "[ERROR]",
+                "y",
+                "z ",
+                "{\"b\":1}",
+                "w",
+                "42",
+                "{"
+            ]
+        );
+        assert_eq!(got[6].1, 2);
+        assert_eq!(got[9].1, 3);
+        // Framing as usual leaves garbage whole to the end of its line.
+        let mut plain = Vec::new();
+        frames_of(b"x{}x{}", |frame| plain.push(frame.bytes.to_vec()));
+        assert_eq!(plain, [b"x{}x{}".to_vec()]);
     }
 
     #[test]

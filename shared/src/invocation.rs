@@ -1,9 +1,10 @@
-//! Model invocation log records: a record with a non-empty top-level `errorCode` is a failed
-//! call; guardrail interventions are reported only when the policy asks for them.
+//! Model invocation log records: a record with a top-level `errorCode` other than `null` or
+//! `""` is a failed call, whatever the code's type; guardrail interventions are reported only
+//! when the policy asks for them.
 
 use crate::document::RawDocument;
 use crate::fields::{parsed, text, timestamp_from_text};
-use crate::finding::{Finding, Severity, Source};
+use crate::finding::{truncate_utf8, Finding, Severity, Source};
 use crate::policy::Policy;
 use memchr::memmem;
 use serde_json::Value;
@@ -11,9 +12,25 @@ use serde_json::Value;
 /// Status of a finding about a guardrail intervention.
 pub const GUARDRAIL_INTERVENED: &str = "GUARDRAIL_INTERVENED";
 
+/// Longest status taken from an `errorCode`, in bytes; longer codes are cut on a char boundary.
+pub const MAX_ERROR_CODE_BYTES: usize = 128;
+
+/// The status an `errorCode` value reports, or `None` for success (`null` or `""`; an absent
+/// field is `None` already). A string is taken trimmed; a blank string, and a value of any
+/// other type, as its JSON text.
+pub fn error_status(code: &Value) -> Option<String> {
+    let status = match code {
+        Value::Null => return None,
+        Value::String(text) if text.is_empty() => return None,
+        Value::String(text) if !text.trim().is_empty() => text.trim().to_owned(),
+        other => other.to_string(),
+    };
+    Some(truncate_utf8(&status, MAX_ERROR_CODE_BYTES).to_owned())
+}
+
 /// The finding for one invocation record, if it reports a problem.
 pub fn classify(doc: &RawDocument<'_>, policy: &Policy) -> Option<Finding> {
-    let mut finding = if let Some(code) = text(doc.error_code.as_ref()) {
+    let mut finding = if let Some(code) = doc.error_code.as_ref().and_then(error_status) {
         let mut finding = Finding::new(Severity::Error, Source::ModelInvocation, code);
         if let Some(message) = text(doc.error_message.as_ref()) {
             finding.push_reason(message);
@@ -136,6 +153,42 @@ mod tests {
             classify_text(text, &Policy::default()).unwrap().status,
             "500"
         );
+    }
+
+    fn status_of(code: &str) -> Option<String> {
+        let text = format!(
+            r#"{{"schemaType":"ModelInvocationLog","modelId":"m","operation":"Converse","errorCode":{code}}}"#
+        );
+        classify_text(&text, &Policy::default()).map(|f| f.status)
+    }
+
+    #[test]
+    fn an_error_code_of_any_type_is_a_failure() {
+        for (code, status) in [
+            (
+                r#"{"code":"X","retryable":true}"#,
+                r#"{"code":"X","retryable":true}"#,
+            ),
+            ("true", "true"),
+            ("false", "false"),
+            ("0", "0"),
+            ("-1.5", "-1.5"),
+            ("[]", "[]"),
+            (r#"" ""#, r#"" ""#),
+            (r#""\t\n""#, r#""\t\n""#),
+            (r#""  ThrottlingException ""#, "ThrottlingException"),
+        ] {
+            assert_eq!(status_of(code).as_deref(), Some(status), "{code}");
+        }
+    }
+
+    #[test]
+    fn a_long_error_code_is_cut_on_a_char_boundary() {
+        let status = status_of(&format!("\"{}\"", "é".repeat(100))).unwrap();
+        assert_eq!(status, "é".repeat(64));
+        let status = status_of(&format!("{{\"a\":\"{}\"}}", "x".repeat(500))).unwrap();
+        assert_eq!(status.len(), MAX_ERROR_CODE_BYTES);
+        assert!(status.starts_with("{\"a\":\"xxx"));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! The status enum keeps growing, so rules go by suffix and level, never by a closed list:
 //! `*_FAILED`, `FAILED` and level `ERROR` are errors; partial indexing, ignored resources
 //! and level `WARN` are warnings; a finished job with failed resources is a warning.
+//! Statuses and levels compare case-insensitively in both dialects and are reported
+//! upper-cased.
 
 use crate::document::RawDocument;
 use crate::fields::{at, integer, parsed, strings, text, timestamp_from_millis, Arn};
@@ -23,7 +25,7 @@ pub fn classify(doc: &RawDocument<'_>) -> Option<Finding> {
         .as_ref()
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    let level = text(doc.level.as_ref()).map(|l| l.to_ascii_uppercase());
+    let level = upper(doc.level.as_ref());
     let event_type = text(doc.event_type.as_ref());
     let is_job_event = event_type
         .as_deref()
@@ -62,7 +64,7 @@ type Verdict = (Severity, String, Vec<String>);
 
 /// `StartIngestionJob.StatusChanged`: the job as a whole.
 fn job_verdict(event: &Map<String, Value>, level: Option<&str>) -> Option<Verdict> {
-    let status = text(event.get("ingestion_job_status"));
+    let status = upper(event.get("ingestion_job_status"));
     let failed = integer(at_map(
         event,
         &["resource_statistics", "number_of_resources_failed"],
@@ -88,7 +90,7 @@ fn resource_verdict(event: &Map<String, Value>, level: Option<&str>) -> Option<V
     let mut reasons = strings(event.get("status_reasons"));
     reasons.extend(text(event.get("error_message")));
     reasons.extend(text(event.get("message")));
-    if let Some(status) = text(event.get("status")) {
+    if let Some(status) = upper(event.get("status")) {
         if is_failure_status(&status) {
             return Some((Severity::Error, status, reasons));
         }
@@ -100,9 +102,8 @@ fn resource_verdict(event: &Map<String, Value>, level: Option<&str>) -> Option<V
     // Managed dialect: crawl_status / sync_status / index_status / … as {"Status": "FAILED"}.
     let failed_step = event.iter().find_map(|(key, value)| {
         let step = key.strip_suffix("_status")?;
-        let status = text(value.get("Status"))?;
-        is_failure_status(&status.to_ascii_uppercase())
-            .then(|| format!("{}_FAILED", step.to_ascii_uppercase()))
+        let status = upper(value.get("Status"))?;
+        is_failure_status(&status).then(|| format!("{}_FAILED", step.to_ascii_uppercase()))
     });
     if let Some(status) = failed_step {
         return Some((Severity::Error, status, reasons));
@@ -123,6 +124,11 @@ fn level_verdict(
     };
     let status = status.unwrap_or_else(|| format!("LEVEL_{}", severity.as_str()));
     Some((severity, status, reasons))
+}
+
+/// A status or level as text, upper-cased: both compare case-insensitively.
+fn upper(value: Option<&Value>) -> Option<String> {
+    text(value).map(|text| text.to_ascii_uppercase())
 }
 
 fn is_failure_status(status: &str) -> bool {
@@ -291,6 +297,49 @@ mod tests {
         assert!(classify_value(job("COMPLETE", 0)).is_none());
         assert!(classify_value(job("INGESTION_JOB_STARTED", 0)).is_none());
         assert!(classify_value(job("CRAWLING_COMPLETED", 0)).is_none());
+    }
+
+    #[test]
+    fn statuses_compare_case_insensitively_and_are_reported_upper_cased() {
+        for (status, severity, reported) in [
+            ("embedding_failed", Severity::Error, "EMBEDDING_FAILED"),
+            ("Failed", Severity::Error, "FAILED"),
+            ("resource_ignored", Severity::Warn, "RESOURCE_IGNORED"),
+            ("Partially_Indexed", Severity::Warn, "PARTIALLY_INDEXED"),
+        ] {
+            let finding = classify_value(resource(status, "INFO")).unwrap();
+            assert_eq!(
+                (finding.severity, finding.status.as_str()),
+                (severity, reported)
+            );
+        }
+        assert!(classify_value(resource("indexed", "INFO")).is_none());
+        let failed = classify_value(job("failed", 0)).unwrap();
+        assert_eq!(
+            (failed.severity, failed.status.as_str()),
+            (Severity::Error, "FAILED")
+        );
+        let complete = classify_value(job("Complete", 2)).unwrap();
+        assert_eq!(
+            (complete.severity, complete.status.as_str()),
+            (Severity::Warn, "COMPLETE")
+        );
+        let stopped = classify_value(job("stopped", 1)).unwrap();
+        assert_eq!(stopped.status, "STOPPED");
+    }
+
+    #[test]
+    fn failed_resources_given_as_text_count_like_numbers() {
+        for failed in [json!("2"), json!(" 2 "), json!("2.0"), json!(2.0)] {
+            let mut event = job("COMPLETE", 0);
+            event["event"]["resource_statistics"]["number_of_resources_failed"] = failed.clone();
+            let finding = classify_value(event).unwrap_or_else(|| panic!("{failed}"));
+            assert_eq!(finding.severity, Severity::Warn, "{failed}");
+            assert!(
+                finding.reasons[0].contains("2 resource(s) failed"),
+                "{failed}"
+            );
+        }
     }
 
     #[test]

@@ -214,6 +214,28 @@ fn cloudwatch_lambda_events() {
     expect("cwlogs-control-message.json", &[]);
 }
 
+/// The Lambda documentation's sample event: two plain-text messages are two bad records,
+/// one each, not one per bracket or word.
+#[test]
+fn plain_text_log_messages_are_one_bad_record_each() {
+    let findings = expect(
+        "cwlogs-lambda-sample.json",
+        &[(W, "UNPARSEABLE_RECORD"), (W, "UNPARSEABLE_RECORD")],
+    );
+    let mut ids: Vec<_> = findings
+        .iter()
+        .map(|f| f.origin.event_id.clone().unwrap())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["eventId1", "eventId2"]);
+    assert!(findings
+        .iter()
+        .all(|f| f.reasons[0].starts_with("log event message is not JSON")));
+    let (_, report) = scan("cwlogs-lambda-sample.json");
+    assert_eq!(report.counts.cloudwatch_log_events, 2);
+    assert_eq!(report.counts.bad_records, 2);
+}
+
 #[test]
 fn trigger_events_that_are_not_logs_are_unknown_documents() {
     for name in [
@@ -290,6 +312,7 @@ fn decoded_twins_match_their_encoded_forms() {
         "cwlogs-kb-failures",
         "cwlogs-control-message",
         "cwlogs-healthy",
+        "cwlogs-lambda-sample",
     ] {
         let event: serde_json::Value =
             serde_json::from_slice(&read(&format!("{name}.json"))).unwrap();

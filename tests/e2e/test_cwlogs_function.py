@@ -90,8 +90,8 @@ def test_bad_payload_is_reported_not_retried(aws, setup):
     kind, response = function.invoke({"awslogs": {"data": "this is not base64!"}})
     assert kind == "response", response
     messages = aws.messages(queue)
-    assert statuses(messages) == ["UNPARSEABLE_RECORD"]
-    assert messages[0]["_attributes"]["severity"] == "WARN"
+    assert statuses(messages) == ["UNREADABLE_INPUT"]
+    assert messages[0]["_attributes"]["severity"] == "ERROR"
 
 
 def test_sns_failure_fails_the_invocation(start_function):
@@ -120,9 +120,18 @@ def test_filter_policy_subscription_gets_only_errors(aws, start_function):
 def test_min_severity_error_drops_warnings(aws, start_function):
     topic, queue = aws.topic_with_queue()
     function = start_function("cwlogs", ALERT_TOPIC_ARN=topic, MIN_SEVERITY="ERROR")
-    kind, response = function.invoke({"awslogs": {"data": "not base64!"}})
+    event = subscription_event(KB_GROUP, [kb_event("RESOURCE_IGNORED", "WARN")])
+    kind, response = function.invoke(event)
     assert (kind, response) == ("response", {"findings": 0, "alerts": 0})
     assert aws.messages(queue) == []
+
+
+def test_min_severity_error_keeps_an_unreadable_payload(aws, start_function):
+    topic, queue = aws.topic_with_queue()
+    function = start_function("cwlogs", ALERT_TOPIC_ARN=topic, MIN_SEVERITY="ERROR")
+    kind, response = function.invoke({"awslogs": {"data": "not base64!"}})
+    assert (kind, response) == ("response", {"findings": 1, "alerts": 1})
+    assert statuses(aws.messages(queue)) == ["UNREADABLE_INPUT"]
 
 
 @pytest.mark.parametrize("kind, event_name", [("cwlogs", "cwlogs-invocation-failure.json"), ("s3", "s3-object-created.json")])
