@@ -82,7 +82,7 @@ pub struct ScanArgs {
     pub strict: bool,
 
     /// Stop reading an input after this many decoded bytes (gzip bombs).
-    #[arg(long, default_value_t = bedrock_alerts::decode::DEFAULT_MAX_DECODED_BYTES)]
+    #[arg(long, default_value_t = bedrock_alerts::input::decode::DEFAULT_MAX_DECODED_BYTES)]
     pub max_decoded_bytes: u64,
 
     /// S3 inputs: only objects last modified at or after this time (RFC 3339 or YYYY-MM-DD).

@@ -7,7 +7,7 @@
 
 use bedrock_alerts::aws::aws_sdk_s3::Client;
 use bedrock_alerts::aws::s3::{scan_object, FindingSink};
-use bedrock_alerts::s3_key::ObjectRef;
+use bedrock_alerts::triggers::object_ref::ObjectRef;
 use bedrock_alerts::{Counts, Engine, Finding};
 use std::path::PathBuf;
 use std::sync::Arc;

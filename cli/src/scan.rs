@@ -4,14 +4,14 @@
 use crate::args::{OutputFormat, ScanArgs};
 use crate::inputs::{self, Input};
 use crate::jobs::{self, Event, Job};
-use bedrock_alerts::alert::{alerts_for, AlertOptions};
 use bedrock_alerts::aws::s3::{list_objects, Listed};
 use bedrock_alerts::aws::sns::Publisher;
-use bedrock_alerts::collect::Collector;
 use bedrock_alerts::config::available_cpus;
-use bedrock_alerts::render::{self, Format};
-use bedrock_alerts::s3_key::KeyFilter;
-use bedrock_alerts::s3_key::ObjectRef;
+use bedrock_alerts::outputs::alerts::group::Collector;
+use bedrock_alerts::outputs::alerts::{alerts_for, AlertOptions};
+use bedrock_alerts::outputs::lines::{self, Format};
+use bedrock_alerts::triggers::object_ref::KeyFilter;
+use bedrock_alerts::triggers::object_ref::ObjectRef;
 use bedrock_alerts::{Counts, Engine, Finding, Limits, Origin, Policy, Severity};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
@@ -34,7 +34,7 @@ impl Sink {
             return;
         }
         if !self.broken_pipe {
-            let line = render::line(&finding, self.format, self.colour);
+            let line = lines::line(&finding, self.format, self.colour);
             if let Err(error) = writeln!(self.out, "{line}") {
                 self.broken_pipe = error.kind() == io::ErrorKind::BrokenPipe;
             }
@@ -141,7 +141,7 @@ pub async fn run(args: ScanArgs) -> ExitCode {
     }
     progress.finish_and_clear();
     let _ = sink.out.flush();
-    eprintln!("{}", render::summary(&sink.counts));
+    eprintln!("{}", lines::summary(&sink.counts));
     if args.stats {
         let peak = peak_rss_kib().map_or_else(|| "unknown".to_owned(), |k| format!("{k} KiB"));
         eprintln!(

@@ -4,7 +4,7 @@
 //! most one bad record). Seed with the lines of `events/objects/*.ndjson`.
 #![no_main]
 
-use bedrock_alerts::finding::UNPARSEABLE_RECORD;
+use bedrock_alerts::rules::finding::UNPARSEABLE_RECORD;
 use bedrock_alerts::{Counts, Engine, Finding, Policy};
 use libfuzzer_sys::fuzz_target;
 

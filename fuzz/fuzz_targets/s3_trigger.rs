@@ -2,8 +2,8 @@
 //! and key decoding.
 #![no_main]
 
-use bedrock_alerts::s3_event::parse_trigger;
-use bedrock_alerts::s3_key::{decode_key, KeyFilter, ObjectRef};
+use bedrock_alerts::triggers::object_events::parse_trigger;
+use bedrock_alerts::triggers::object_ref::{decode_key, KeyFilter, ObjectRef};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

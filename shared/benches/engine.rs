@@ -7,9 +7,10 @@
 //! `cargo bench -p bedrock-alerts-shared`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use bedrock_alerts::document::Document;
-use bedrock_alerts::framing::frames_of;
-use bedrock_alerts::{invocation, precheck, Engine, Policy};
+use bedrock_alerts::input::framing::frames_of;
+use bedrock_alerts::records::document::Document;
+use bedrock_alerts::rules::{invocation, precheck};
+use bedrock_alerts::{Engine, Policy};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 use std::io::Write;

@@ -3,7 +3,7 @@
 //! or parsing. `cargo run --release --example inflate -- FILE`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use bedrock_alerts::decode::{self, DEFAULT_MAX_DECODED_BYTES};
+use bedrock_alerts::input::decode::{self, DEFAULT_MAX_DECODED_BYTES};
 use std::io::BufRead;
 
 fn main() {

@@ -1,11 +1,11 @@
 //! Function configuration from environment variables, validated once at init. A missing or
 //! invalid value is an error that names the variable.
 
-use crate::alert::AlertOptions;
 use crate::engine::{Engine, Limits};
-use crate::finding::Severity;
-use crate::policy::Policy;
-use crate::s3_key::KeyFilter;
+use crate::outputs::alerts::AlertOptions;
+use crate::rules::finding::Severity;
+use crate::rules::policy::Policy;
+use crate::triggers::object_ref::KeyFilter;
 
 /// Everything the functions read from their environment.
 #[derive(Debug, Clone, PartialEq, Eq)]

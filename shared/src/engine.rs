@@ -2,16 +2,17 @@
 //! documents, recognises each one and classifies it, unwrapping CloudWatch Logs payloads on
 //! the way. Pure apart from reading the given reader; findings go to a callback.
 
-use crate::cwlogs::{self, LogEvent};
-use crate::decode::{self, ReadError};
-use crate::document::{Document, Kind, ParseError, RawDocument};
-use crate::fields::text;
-use crate::finding::{Finding, Origin, Severity};
-use crate::framing::{for_each_frame, frames_of, salvage_frames_of, Frame};
-use crate::invocation;
-use crate::knowledge_base;
-use crate::policy::Policy;
-use crate::precheck;
+use crate::input::decode::{self, ReadError};
+use crate::input::framing::{for_each_frame, frames_of, salvage_frames_of, Frame};
+use crate::records::document::{Document, Kind, ParseError, RawDocument};
+use crate::records::envelope;
+use crate::records::fields::text;
+use crate::records::log_events::LogEvent;
+use crate::rules::finding::{Finding, Origin, Severity};
+use crate::rules::invocation;
+use crate::rules::knowledge_base;
+use crate::rules::policy::Policy;
+use crate::rules::precheck;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -63,12 +64,12 @@ impl Counts {
             Severity::Error => self.errors += 1,
             Severity::Warn => self.warnings += 1,
         }
-        if finding.status == crate::finding::UNREADABLE_INPUT {
+        if finding.status == crate::rules::finding::UNREADABLE_INPUT {
             self.unreadable_inputs += 1;
         }
         let status = format!("{}/{}", finding.source.as_str(), finding.status);
         bump(&mut self.by_status, status, 1);
-        if finding.source == crate::finding::Source::ModelInvocation
+        if finding.source == crate::rules::finding::Source::ModelInvocation
             && finding.severity == Severity::Error
         {
             let model = finding
@@ -391,13 +392,13 @@ impl<'e, 's> Scan<'e, 's> {
                 self.subscription(&doc.raw, context, nesting);
             }
             Kind::LambdaCloudWatchEvent if !inside_event && nesting < MAX_NESTING => {
-                match cwlogs::awslogs_data(&doc.raw) {
+                match envelope::awslogs_data(&doc.raw) {
                     Some(data) => self.payload(data, "awslogs.data", context, nesting),
                     None => self.counts.unknown_documents += 1,
                 }
             }
             Kind::KinesisEvent if !inside_event && nesting < MAX_NESTING => {
-                for data in cwlogs::kinesis_data(&doc.raw) {
+                for data in envelope::kinesis_data(&doc.raw) {
                     match data {
                         Some(data) => self.payload(data, "kinesis.data", context, nesting),
                         None => self.bad_record(context, "Kinesis record has no data".to_owned()),
@@ -409,7 +410,7 @@ impl<'e, 's> Scan<'e, 's> {
     }
 
     fn subscription(&mut self, doc: &RawDocument<'_>, outer: &Context<'_>, nesting: u8) {
-        if cwlogs::is_control_message(doc) {
+        if envelope::is_control_message(doc) {
             self.counts.control_messages += 1;
             return;
         }
@@ -420,7 +421,7 @@ impl<'e, 's> Scan<'e, 's> {
             log_group: log_group.as_deref(),
             ..*outer
         };
-        let events = match cwlogs::log_events(doc) {
+        let events = match envelope::log_events(doc) {
             Ok(events) => events,
             Err(error) => return self.bad_record(&base, error.to_string()),
         };
@@ -448,7 +449,7 @@ impl<'e, 's> Scan<'e, 's> {
 
     /// A base64 (+ gzip) payload embedded in an event: decoded and scanned in place.
     fn payload(&mut self, data: &str, what: &str, context: &Context<'_>, nesting: u8) {
-        match cwlogs::decode_payload(data, self.engine.limits.max_decoded_bytes) {
+        match envelope::decode_payload(data, self.engine.limits.max_decoded_bytes) {
             // Almost always exactly one document, so it is parsed whole and framed only when
             // that fails (several documents, garbage, a BOM).
             Ok(bytes) => {
@@ -487,12 +488,12 @@ impl<'e, 's> Scan<'e, 's> {
         if finding.timestamp.is_none() {
             finding.timestamp = context.event.and_then(LogEvent::timestamp);
         }
-        if finding.source == crate::finding::Source::KnowledgeBase
+        if finding.source == crate::rules::finding::Source::KnowledgeBase
             && finding.knowledge_base_id.is_none()
         {
             finding.knowledge_base_id = context
                 .log_group
-                .and_then(cwlogs::knowledge_base_from_log_group);
+                .and_then(knowledge_base::id_from_log_group);
         }
         self.counts.record(&finding);
         (self.sink)(finding);

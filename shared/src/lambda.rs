@@ -2,14 +2,14 @@
 //! the error a handler returns to make Lambda retry, delivery of alerts and the one summary
 //! log line per invocation.
 
-use crate::alert::alerts_for;
 use crate::aws::s3::FetchError;
 use crate::aws::sns::{PublishError, Publisher};
 use crate::aws::{s3_client, sdk_config, sns_client};
-use crate::collect::Collector;
 use crate::config::{Config, ConfigError};
 use crate::engine::{Counts, Engine};
-use crate::metrics::{emf_lines, MetricContext};
+use crate::outputs::alerts::alerts_for;
+use crate::outputs::alerts::group::Collector;
+use crate::outputs::metrics::{emf_lines, MetricContext};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 use serde::Serialize;
 use serde_json::Value;

@@ -1,35 +1,26 @@
 //! bedrock-alerts: finds failures in Amazon Bedrock's own logs.
 //!
-//! The engine reads bytes (gzip or plain, NDJSON or concatenated JSON, CloudWatch Logs
-//! payloads), recognises model invocation records and knowledge-base application log events,
-//! and turns failures into [`Finding`]s. [`render`] prints findings for people and programs;
-//! [`alert`] turns them into SNS messages. Decoding, classification and rendering are pure;
-//! the AWS adapters (feature `aws`) read S3 objects and publish to SNS.
+//! The pipeline, one folder per stage: [`input`] turns bytes (gzip or plain, NDJSON,
+//! concatenated or pretty-printed JSON) into documents; [`records`] recognises what each
+//! document is (a model invocation record, a knowledge-base log event, a CloudWatch Logs or
+//! Kinesis envelope); [`rules`] turns failures into [`Finding`]s; [`outputs`] groups them into
+//! SNS alerts and prints them for people and programs. [`engine`] drives the stages over one
+//! input. At the edge, [`triggers`] reads the events that start the S3 function, and the
+//! adapters — [`aws`] (feature `aws`: S3 objects in, SNS alerts out) and [`lambda`] (feature
+//! `lambda`) — are the only code that does I/O.
 
-pub mod alert;
 #[cfg(feature = "aws")]
 pub mod aws;
-pub mod collect;
 pub mod config;
-pub mod cwlogs;
-pub mod decode;
-pub mod document;
 pub mod engine;
-pub mod fields;
-pub mod finding;
-pub mod framing;
-pub mod invocation;
-pub mod knowledge_base;
+pub mod input;
 #[cfg(feature = "lambda")]
 pub mod lambda;
-pub mod metrics;
-pub mod policy;
-pub mod precheck;
-mod readahead;
-pub mod render;
-pub mod s3_event;
-pub mod s3_key;
+pub mod outputs;
+pub mod records;
+pub mod rules;
+pub mod triggers;
 
 pub use engine::{Counts, Engine, InputReport, Limits};
-pub use finding::{Finding, Origin, Severity, Source};
-pub use policy::Policy;
+pub use rules::finding::{Finding, Origin, Severity, Source};
+pub use rules::policy::Policy;

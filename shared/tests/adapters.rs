@@ -12,11 +12,11 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_sns::operation::publish_batch::{PublishBatchError, PublishBatchOutput};
 use aws_sdk_sns::types::{BatchResultErrorEntry, PublishBatchResultEntry};
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
-use bedrock_alerts::alert::{build_alerts, AlertMessage, AlertOptions};
 use bedrock_alerts::aws::s3::{scan_object, FetchError, ObjectScan};
 use bedrock_alerts::aws::sns::Publisher;
-use bedrock_alerts::collect::Collector;
-use bedrock_alerts::s3_key::ObjectRef;
+use bedrock_alerts::outputs::alerts::group::Collector;
+use bedrock_alerts::outputs::alerts::{build_alerts, AlertMessage, AlertOptions};
+use bedrock_alerts::triggers::object_ref::ObjectRef;
 use bedrock_alerts::{Engine, Finding, Severity, Source};
 use std::time::Duration;
 

@@ -13,8 +13,8 @@
     clippy::panic
 )]
 
-use bedrock_alerts::finding::{MAX_REASON_BYTES, MAX_STATUS_BYTES, UNPARSEABLE_RECORD};
-use bedrock_alerts::s3_event::parse_trigger;
+use bedrock_alerts::rules::finding::{MAX_REASON_BYTES, MAX_STATUS_BYTES, UNPARSEABLE_RECORD};
+use bedrock_alerts::triggers::object_events::parse_trigger;
 use bedrock_alerts::{Engine, Finding, InputReport, Limits, Policy};
 use flate2::write::GzEncoder;
 use flate2::Compression;

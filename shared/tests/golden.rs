@@ -9,7 +9,7 @@
     clippy::panic
 )]
 
-use bedrock_alerts::alert::{build_alerts, AlertMessage, AlertOptions};
+use bedrock_alerts::outputs::alerts::{build_alerts, AlertMessage, AlertOptions};
 use bedrock_alerts::{Engine, Finding};
 use serde_json::Value;
 use std::path::PathBuf;

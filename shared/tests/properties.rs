@@ -9,15 +9,16 @@
 )]
 
 use base64::Engine as _;
-use bedrock_alerts::alert::{build_alerts, AlertOptions, MAX_SUBJECT_CHARS};
-use bedrock_alerts::document::{Document, Kind, RawDocument};
-use bedrock_alerts::finding::UNPARSEABLE_RECORD;
-use bedrock_alerts::framing::frames_of;
-use bedrock_alerts::s3_event::parse_trigger;
-use bedrock_alerts::s3_key::decode_key;
-use bedrock_alerts::{
-    cwlogs, decode, invocation, precheck, Engine, Finding, Limits, Origin, Policy, Severity, Source,
-};
+use bedrock_alerts::input::decode;
+use bedrock_alerts::input::framing::frames_of;
+use bedrock_alerts::outputs::alerts::{build_alerts, AlertOptions, MAX_SUBJECT_CHARS};
+use bedrock_alerts::records::document::{self, Document, Kind, RawDocument};
+use bedrock_alerts::records::envelope;
+use bedrock_alerts::rules::finding::UNPARSEABLE_RECORD;
+use bedrock_alerts::rules::{invocation, precheck};
+use bedrock_alerts::triggers::object_events::parse_trigger;
+use bedrock_alerts::triggers::object_ref::decode_key;
+use bedrock_alerts::{Engine, Finding, Limits, Origin, Policy, Severity, Source};
 use proptest::prelude::*;
 use std::io::Write;
 
@@ -104,9 +105,9 @@ proptest! {
 
     #[test]
     fn payload_decoding_never_panics(text in ".*", bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-        let _ = cwlogs::decode_payload(&text, 1 << 16);
+        let _ = envelope::decode_payload(&text, 1 << 16);
         let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
-        let _ = cwlogs::decode_payload(&encoded, 1 << 16);
+        let _ = envelope::decode_payload(&encoded, 1 << 16);
     }
 
     #[test]
@@ -212,7 +213,7 @@ proptest! {
 
     #[test]
     fn the_subscription_reader_reads_what_serde_reads(doc in subscription_document()) {
-        let fast = cwlogs::read_subscription(&doc).map(|doc| format!("{doc:?}"));
+        let fast = document::read_subscription(&doc).map(|doc| format!("{doc:?}"));
         prop_assert!(fast.is_some(), "refused {}", String::from_utf8_lossy(&doc));
         prop_assert_eq!(fast, general_reading(&doc));
     }
@@ -224,7 +225,7 @@ proptest! {
         edits in edits(b"\"\\u{}[],:0.e- \n\x01\xffabcdef9", 4),
     ) {
         let doc = damaged(doc, edits);
-        if let Some(fast) = cwlogs::read_subscription(&doc) {
+        if let Some(fast) = document::read_subscription(&doc) {
             prop_assert_eq!(Some(format!("{fast:?}")), general_reading(&doc), "{}", String::from_utf8_lossy(&doc));
         }
     }

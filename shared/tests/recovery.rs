@@ -9,7 +9,7 @@
 )]
 
 use base64::Engine as _;
-use bedrock_alerts::finding::{UNPARSEABLE_RECORD, UNREADABLE_INPUT};
+use bedrock_alerts::rules::finding::{UNPARSEABLE_RECORD, UNREADABLE_INPUT};
 use bedrock_alerts::{Counts, Engine, Finding, Limits, Policy, Severity, Source};
 use serde_json::{json, Value};
 use std::io::Write;

@@ -7,7 +7,7 @@
     clippy::panic
 )]
 
-use bedrock_alerts::alert::{build_alerts, AlertOptions};
+use bedrock_alerts::outputs::alerts::{build_alerts, AlertOptions};
 use bedrock_alerts::{Engine, Finding, Limits, Policy, Severity, Source};
 use std::path::PathBuf;
 
@@ -269,7 +269,7 @@ fn no_prompt_or_output_text_reaches_findings_or_alerts() {
         let (findings, _) = scan_with(&engine, name);
         for finding in &findings {
             let text = serde_json::to_string(finding).unwrap()
-                + &bedrock_alerts::render::text_line(finding, false);
+                + &bedrock_alerts::outputs::lines::text_line(finding, false);
             assert!(!text.contains("CANARY"), "{name}: {text}");
         }
         for alert in build_alerts(&findings, &AlertOptions::default()) {
@@ -282,7 +282,7 @@ fn no_prompt_or_output_text_reaches_findings_or_alerts() {
 }
 
 fn gunzip_all(bytes: &[u8]) -> Vec<u8> {
-    bedrock_alerts::decode::decode_all(bytes, 1 << 30).unwrap()
+    bedrock_alerts::input::decode::decode_all(bytes, 1 << 30).unwrap()
 }
 
 #[test]
@@ -317,7 +317,7 @@ fn decoded_twins_match_their_encoded_forms() {
         let event: serde_json::Value =
             serde_json::from_slice(&read(&format!("{name}.json"))).unwrap();
         let data = event["awslogs"]["data"].as_str().unwrap();
-        let decoded = bedrock_alerts::cwlogs::decode_payload(data, 1 << 20).unwrap();
+        let decoded = bedrock_alerts::records::envelope::decode_payload(data, 1 << 20).unwrap();
         assert_eq!(decoded, read(&format!("{name}.decoded.json")), "{name}");
     }
 }

@@ -9,10 +9,12 @@
 use aws_lambda_events::event::s3::batch_job::{S3BatchJobResponse, S3BatchJobResult};
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
 use bedrock_alerts::aws::s3::{scan_object, FetchError, ObjectScan};
-use bedrock_alerts::collect::Collector;
 use bedrock_alerts::lambda::{Budget, FunctionError, Services};
-use bedrock_alerts::s3_event::{parse_trigger, BatchJob, EnvelopeError, Notification, Trigger};
-use bedrock_alerts::s3_key::ObjectRef;
+use bedrock_alerts::outputs::alerts::group::Collector;
+use bedrock_alerts::triggers::object_events::{
+    parse_trigger, BatchJob, EnvelopeError, Notification, Trigger,
+};
+use bedrock_alerts::triggers::object_ref::ObjectRef;
 use bedrock_alerts::{Counts, Finding, Origin, Severity, Source};
 use futures_util::stream::{self, StreamExt};
 use lambda_runtime::LambdaEvent;
@@ -83,7 +85,7 @@ impl Run<'_> {
 
     async fn sqs(
         mut self,
-        records: Vec<bedrock_alerts::s3_event::SqsRecord>,
+        records: Vec<bedrock_alerts::triggers::object_events::SqsRecord>,
     ) -> Result<Value, FunctionError> {
         // Every object of every message, read together; then each message is retried if
         // any of its objects failed transiently.

@@ -1,10 +1,10 @@
 //! S3 as engine input: streams an object's body through the engine without buffering it,
 //! and lists objects under a prefix for backfills.
 
-use crate::collect::Collector;
 use crate::engine::{Engine, InputReport};
-use crate::finding::{Finding, Origin};
-use crate::s3_key::ObjectRef;
+use crate::outputs::alerts::group::Collector;
+use crate::rules::finding::{Finding, Origin};
+use crate::triggers::object_ref::ObjectRef;
 use aws_sdk_s3::error::{DisplayErrorContext, SdkError};
 use aws_sdk_s3::operation::get_object::{GetObjectError, GetObjectOutput};
 use aws_sdk_s3::Client;

@@ -5,7 +5,7 @@
 //! fails and Lambda retries the event. Nothing is swallowed, and no attempt runs past the
 //! deadline it is given.
 
-use crate::alert::AlertMessage;
+use crate::outputs::alerts::AlertMessage;
 use aws_sdk_sns::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_sns::operation::publish_batch::{PublishBatchError, PublishBatchOutput};
 use aws_sdk_sns::types::{MessageAttributeValue, PublishBatchRequestEntry};

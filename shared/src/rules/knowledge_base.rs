@@ -6,9 +6,9 @@
 //! Statuses and levels compare case-insensitively in both dialects and are reported
 //! upper-cased.
 
-use crate::document::RawDocument;
-use crate::fields::{at, integer, parsed, strings, text, timestamp_from_millis, Arn};
-use crate::finding::{Finding, Severity, Source};
+use crate::records::document::RawDocument;
+use crate::records::fields::{at, integer, parsed, strings, text, timestamp_from_millis, Arn};
+use crate::rules::finding::{Finding, Severity, Source};
 use serde_json::{Map, Value};
 
 const WARN_STATUSES: [&str; 3] = [
@@ -156,10 +156,30 @@ fn document_uri(event: &Map<String, Value>) -> Option<String> {
     text(event.get("source_uri")).or_else(|| text(event.get("document_id")))
 }
 
+/// Length of a knowledge-base id: ten upper-case letters and digits.
+const KNOWLEDGE_BASE_ID_LEN: usize = 10;
+
+/// Knowledge-base id from a vended-log group of one knowledge base, named
+/// `/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/<kb_id>`. `None` when the name's
+/// last segment is not a knowledge-base id (a group several knowledge bases share, named
+/// after a stack): a finding without an id is better than one under the wrong id.
+pub fn id_from_log_group(log_group: &str) -> Option<String> {
+    let (_, id) = log_group.split_once("/APPLICATION_LOGS/")?;
+    let id = id.trim_end_matches('/');
+    is_knowledge_base_id(id).then(|| id.to_owned())
+}
+
+fn is_knowledge_base_id(text: &str) -> bool {
+    text.len() == KNOWLEDGE_BASE_ID_LEN
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
+    use crate::records::document::Document;
     use serde_json::json;
 
     fn classify_value(value: Value) -> Option<Finding> {
@@ -386,5 +406,35 @@ mod tests {
         assert_eq!(finding.severity, Severity::Error);
         assert_eq!(finding.status, "LEVEL_ERROR");
         assert_eq!(finding.reasons, vec!["Could not reach the connector"]);
+    }
+
+    #[test]
+    fn knowledge_base_id_from_vended_log_group() {
+        assert_eq!(
+            id_from_log_group("/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/KB12345678"),
+            Some("KB12345678".into())
+        );
+        assert_eq!(id_from_log_group("/aws/bedrock/modelinvocations"), None);
+    }
+
+    #[test]
+    fn a_log_group_name_that_is_not_a_knowledge_base_id_gives_none() {
+        let group = "/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/";
+        for name in [
+            "bedrock-alerts",
+            "my-stack",
+            "KB1234567",
+            "KB123456789",
+            "kb12345678",
+            "KB12345678/extra",
+            "KB1234567-",
+            "",
+        ] {
+            assert_eq!(id_from_log_group(&format!("{group}{name}")), None, "{name}");
+        }
+        assert_eq!(
+            id_from_log_group(&format!("{group}0A1B2C3D4E/")),
+            Some("0A1B2C3D4E".into())
+        );
     }
 }

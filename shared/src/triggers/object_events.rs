@@ -3,8 +3,8 @@
 //! envelopes around them) and S3 Batch Operations jobs. Lenient: any `eventVersion`, extra
 //! fields, missing optional parts.
 
-use crate::fields::{integer, text};
-use crate::s3_key::ObjectRef;
+use crate::records::fields::{integer, text};
+use crate::triggers::object_ref::ObjectRef;
 use serde_json::Value;
 
 /// Why (part of) an envelope cannot be used. Permanent: retrying will not help.

@@ -5,7 +5,7 @@
 //! missing file) is told apart from bad data, because the first is worth a retry and the
 //! second is not.
 
-use crate::readahead;
+use crate::input::readahead;
 use flate2::bufread::MultiGzDecoder;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read};

@@ -1,7 +1,7 @@
 //! Findings as lines for people (text, optional colour) and for programs (one JSON object).
 
 use crate::engine::Counts;
-use crate::finding::{Finding, Severity};
+use crate::rules::finding::{Finding, Severity};
 use std::fmt::Write as _;
 
 /// Output format of the CLI.
@@ -95,7 +95,7 @@ fn single_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Origin, Source};
+    use crate::rules::finding::{Origin, Source};
 
     fn sample() -> Finding {
         let mut finding = Finding::new(Severity::Error, Source::KnowledgeBase, "EMBEDDING_FAILED");

@@ -5,13 +5,16 @@
 //! prompt and response bodies are kept as unparsed raw JSON borrowed from the input, and
 //! parsed only when a finding needs them (`fields::parsed`). A healthy record is routed
 //! and classified without a single allocation. Subscription documents as CloudWatch Logs
-//! writes them take a faster hand-written reader (`cwlogs::read_subscription`) that falls
+//! writes them take a faster hand-written reader (`subscription::read_subscription`) that falls
 //! back to `serde_json` for anything else.
 
-use crate::cwlogs::{read_subscription, LogEvents};
+use crate::records::log_events::LogEvents;
+
+mod subscription;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
+pub use subscription::read_subscription;
 
 /// A field kept as raw JSON text, borrowed from the document.
 pub type Raw<'a> = Option<&'a RawValue>;

@@ -27,8 +27,8 @@
 //! damaged and line-joined input, and the tests below tie its field lists to the document
 //! layer's.
 
-use crate::invocation::mentions_guardrail;
-use crate::policy::Policy;
+use crate::rules::invocation::mentions_guardrail;
+use crate::rules::policy::Policy;
 use memchr::memchr3;
 
 /// Keys of the other document shapes: a record holding one is left to the full parse.
@@ -371,7 +371,7 @@ mod tests {
                 identifier ignored_any
             }
         }
-        crate::document::RawDocument::deserialize(Catch)
+        crate::records::document::RawDocument::deserialize(Catch)
             .unwrap_err()
             .0
     }

@@ -1,6 +1,6 @@
 //! Classification policy: the knobs that decide what counts as a finding, and how severe.
 
-use crate::finding::{Finding, Severity};
+use crate::rules::finding::{Finding, Severity};
 
 /// What the classifiers report beyond hard failures, and what is done with their findings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,7 +53,7 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Source;
+    use crate::rules::finding::Source;
 
     fn finding(status: &str) -> Finding {
         Finding::new(Severity::Warn, Source::KnowledgeBase, status)

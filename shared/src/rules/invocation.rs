@@ -2,10 +2,10 @@
 //! `""` is a failed call, whatever the code's type; guardrail interventions are reported only
 //! when the policy asks for them.
 
-use crate::document::RawDocument;
-use crate::fields::{parsed, text, timestamp_from_text};
-use crate::finding::{truncate_utf8, Finding, Severity, Source};
-use crate::policy::Policy;
+use crate::records::document::RawDocument;
+use crate::records::fields::{parsed, text, timestamp_from_text};
+use crate::rules::finding::{truncate_utf8, Finding, Severity, Source};
+use crate::rules::policy::Policy;
 use memchr::memmem;
 use serde_json::Value;
 
@@ -95,7 +95,7 @@ fn guardrail_intervened(doc: &RawDocument<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
+    use crate::records::document::Document;
 
     fn classify_text(text: &str, policy: &Policy) -> Option<Finding> {
         let doc = Document::parse(text.as_bytes()).unwrap();

@@ -10,8 +10,8 @@
 //! member, valid UTF-8. Anything else gives `None` and goes the general way, so the reader
 //! can change the speed of a verdict but never the verdict.
 
-use super::{Lenient, LogEvent, LogEvents};
-use crate::document::RawDocument;
+use super::RawDocument;
+use crate::records::log_events::{Lenient, LogEvent, LogEvents};
 use memchr::memchr2;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -314,7 +314,10 @@ mod tests {
     #[test]
     fn borrows_strings_without_escapes() {
         let doc = read_subscription(br#"{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","message":"plain"},{"message":"a\"b"}]}"#).unwrap();
-        let events: Vec<_> = super::super::log_events(&doc).unwrap().flatten().collect();
+        let events: Vec<_> = crate::records::log_events::entries(doc.log_events.as_ref())
+            .unwrap()
+            .flatten()
+            .collect();
         assert!(matches!(
             events[0].message,
             Some(Lenient::Text(Cow::Borrowed("plain")))

@@ -89,7 +89,7 @@ fn document(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Finding, Severity, Source};
+    use crate::rules::finding::{Finding, Severity, Source};
 
     fn context() -> MetricContext {
         MetricContext {

@@ -7,8 +7,10 @@
 //! (`MessageStructure=json`), stays within SNS limits, and has a deterministic id, so a
 //! retried event produces the same message (used as the FIFO deduplication id).
 
-use crate::collect::{hex_sha256, Collector, Group, GroupKey, OverflowCounts};
-use crate::finding::{truncate_utf8, Finding, Severity, Source};
+pub mod group;
+
+use crate::rules::finding::{truncate_utf8, Finding, Severity, Source};
+use group::{hex_sha256, Collector, Group, GroupKey, OverflowCounts};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -522,7 +524,7 @@ fn assemble(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Origin;
+    use crate::rules::finding::Origin;
 
     fn kb_failure(doc: &str) -> Finding {
         let mut f = Finding::new(Severity::Error, Source::KnowledgeBase, "EMBEDDING_FAILED");

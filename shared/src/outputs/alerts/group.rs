@@ -5,7 +5,7 @@
 //! groups, ERROR groups are kept before WARN ones, and what does not fit is counted by
 //! source, status and severity for the summary alert.
 
-use crate::finding::{truncate_utf8, Finding, Severity, Source};
+use crate::rules::finding::{truncate_utf8, Finding, Severity, Source};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

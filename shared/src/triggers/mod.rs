@@ -1,0 +1,5 @@
+//! At the edge, triggers: the events that start the S3 function (S3 notifications, SQS,
+//! EventBridge, Batch Operations), read into the objects they name.
+
+pub mod object_events;
+pub mod object_ref;
