@@ -34,8 +34,8 @@ impl Job {
 /// What a job reports, in order: its findings, then how it ended.
 pub enum Event {
     Finding(Box<Finding>),
-    /// The input's counts and, if it could not be read to the end, why.
-    Done(Counts, Option<String>),
+    /// The input's counts (an unreadable input has been reported as a finding).
+    Done(Counts),
 }
 
 /// Findings buffered per job before it waits for the printer.
@@ -76,46 +76,36 @@ async fn run(job: Job, engine: Engine, s3: Option<Client>, tx: mpsc::Sender<Even
         Job::Object(object) => {
             let Some(client) = s3 else { return };
             let sink = Forward(tx.clone());
-            let (counts, error) = match scan_object(&client, &engine, &object, sink, None).await {
-                Ok(scan) => {
-                    let reason = scan.unreadable.map(|f| f.reasons.join("; "));
-                    (scan.report.counts, reason)
+            let counts = match scan_object(&client, &engine, &object, sink, None).await {
+                Ok(scan) => scan.report.counts,
+                Err(error) => {
+                    // Nothing retries a backfill: a transient failure is reported like the rest.
+                    let mut found = Vec::new();
+                    let report =
+                        engine.unreadable(&name, error.to_string(), &mut |f| found.push(f));
+                    for finding in found {
+                        let _ = tx.send(Event::Finding(Box::new(finding))).await;
+                    }
+                    report.counts
                 }
-                Err(error) => (
-                    Counts {
-                        inputs: 1,
-                        ..Counts::default()
-                    },
-                    Some(error.to_string()),
-                ),
             };
-            let _ = tx.send(Event::Done(counts, error)).await;
+            let _ = tx.send(Event::Done(counts)).await;
         }
         Job::Stdin | Job::File(_) => {
             let _ = tokio::task::spawn_blocking(move || {
-                let outcome = match &job {
-                    Job::File(path) => std::fs::File::open(path)
-                        .map(|file| {
-                            engine.scan_reader(&name, file, &mut |f| {
-                                send(&tx, Event::Finding(Box::new(f)))
-                            })
-                        })
-                        .map_err(|e| format!("cannot open the file: {e}")),
-                    _ => Ok(engine.scan_reader(&name, std::io::stdin(), &mut |f| {
-                        send(&tx, Event::Finding(Box::new(f)))
-                    })),
+                let mut forward = |f| send(&tx, Event::Finding(Box::new(f)));
+                let report = match &job {
+                    Job::File(path) => match std::fs::File::open(path) {
+                        Ok(file) => engine.scan_reader(&name, file, &mut forward),
+                        Err(e) => {
+                            let reason = format!("cannot open the file: {e}");
+                            engine.unreadable(&name, reason, &mut forward)
+                        }
+                    },
+                    _ => engine.scan_reader(&name, std::io::stdin(), &mut forward),
                 };
-                let done = match outcome {
-                    Ok(report) => Event::Done(report.counts, report.error.map(|e| e.to_string())),
-                    Err(reason) => Event::Done(
-                        Counts {
-                            inputs: 1,
-                            ..Counts::default()
-                        },
-                        Some(reason),
-                    ),
-                };
-                send(&tx, done);
+                let report = report.without_retry(&name, &mut forward);
+                send(&tx, Event::Done(report.counts));
             })
             .await;
         }

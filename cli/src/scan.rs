@@ -12,7 +12,7 @@ use bedrock_alerts::outputs::alerts::{alerts_for, AlertOptions};
 use bedrock_alerts::outputs::lines::{self, Format};
 use bedrock_alerts::triggers::object_ref::KeyFilter;
 use bedrock_alerts::triggers::object_ref::ObjectRef;
-use bedrock_alerts::{Counts, Engine, Finding, Limits, Origin, Policy, Severity};
+use bedrock_alerts::{Counts, Engine, Finding, Limits, Policy, Severity};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -42,12 +42,6 @@ impl Sink {
         if let Some(collector) = &mut self.collector {
             collector.push(finding);
         }
-    }
-
-    fn unreadable(&mut self, input: &str, reason: String) {
-        let finding = Finding::unreadable(Origin::input(input), reason);
-        self.counts.record(&finding);
-        self.accept(finding);
     }
 }
 
@@ -104,8 +98,10 @@ pub async fn run(args: ScanArgs) -> ExitCode {
                 match list_objects(client, &bucket, &prefix).await {
                     Ok(listed) => jobs.extend(select(listed, &args).into_iter().map(Job::Object)),
                     Err(error) => {
-                        sink.counts.inputs += 1;
-                        sink.unreadable(&format!("s3://{bucket}/{prefix}"), error.to_string());
+                        let prefix = format!("s3://{bucket}/{prefix}");
+                        let report =
+                            engine.unreadable(&prefix, error.to_string(), &mut |f| sink.accept(f));
+                        sink.counts += &report.counts;
                     }
                 }
             }
@@ -120,21 +116,12 @@ pub async fn run(args: ScanArgs) -> ExitCode {
     if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} inputs {msg}") {
         progress.set_style(style);
     }
-    let names: Vec<String> = jobs.iter().map(Job::name).collect();
     let mut order = jobs::start(jobs, engine, s3, available_cpus());
-    for name in names {
-        let Some(mut events) = order.recv().await else {
-            break;
-        };
+    while let Some(mut events) = order.recv().await {
         while let Some(event) = events.recv().await {
             match event {
                 Event::Finding(finding) => sink.accept(*finding),
-                Event::Done(counts, error) => {
-                    sink.counts += &counts;
-                    if let Some(reason) = error {
-                        sink.unreadable(&name, reason);
-                    }
-                }
+                Event::Done(counts) => sink.counts += &counts,
             }
         }
         progress.inc(1);

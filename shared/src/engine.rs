@@ -2,24 +2,19 @@
 //! documents, recognises each one and classifies it, unwrapping CloudWatch Logs payloads on
 //! the way. Pure apart from reading the given reader; findings go to a callback.
 
+use crate::counts::Counts;
 use crate::input::decode::{self, ReadError};
 use crate::input::framing::{for_each_frame, frames_of, salvage_frames_of, Frame};
 use crate::records::document::{Document, Kind, ParseError, RawDocument};
 use crate::records::envelope;
 use crate::records::fields::text;
 use crate::records::log_events::LogEvent;
-use crate::rules::finding::{Finding, Origin, Severity};
+use crate::rules::finding::{Finding, Origin};
 use crate::rules::invocation;
 use crate::rules::knowledge_base;
 use crate::rules::policy::Policy;
 use crate::rules::precheck;
-use serde::Serialize;
-use std::collections::BTreeMap;
 use std::io::Read;
-use std::ops::AddAssign;
-
-/// Distinct keys kept per breakdown in [`Counts`]; the rest are added up under `other`.
-const MAX_BREAKDOWN_KEYS: usize = 100;
 
 /// Limits that keep hostile input from using unbounded resources.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,95 +31,49 @@ impl Default for Limits {
     }
 }
 
-/// What was read and found. Adds up across inputs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub inputs: u64,
-    pub raw_bytes: u64,
-    pub decoded_bytes: u64,
-    pub invocation_records: u64,
-    pub knowledge_base_events: u64,
-    pub cloudwatch_log_events: u64,
-    pub control_messages: u64,
-    pub unknown_documents: u64,
-    pub bad_records: u64,
-    pub unreadable_inputs: u64,
-    pub errors: u64,
-    pub warnings: u64,
-    /// Findings by `source/status`.
-    pub by_status: BTreeMap<String, u64>,
-    /// ERROR findings on model invocations, by model id.
-    pub model_errors: BTreeMap<String, u64>,
-}
-
-impl Counts {
-    /// Counts a finding by severity, status and model (and unreadable inputs).
-    pub fn record(&mut self, finding: &Finding) {
-        match finding.severity {
-            Severity::Error => self.errors += 1,
-            Severity::Warn => self.warnings += 1,
-        }
-        if finding.status == crate::rules::finding::UNREADABLE_INPUT {
-            self.unreadable_inputs += 1;
-        }
-        let status = format!("{}/{}", finding.source.as_str(), finding.status);
-        bump(&mut self.by_status, status, 1);
-        if finding.source == crate::rules::finding::Source::ModelInvocation
-            && finding.severity == Severity::Error
-        {
-            let model = finding
-                .model_id
-                .clone()
-                .unwrap_or_else(|| "unknown".to_owned());
-            bump(&mut self.model_errors, model, 1);
-        }
-    }
-
-    /// ERROR findings on model invocations, all models together.
-    pub fn invocation_errors(&self) -> u64 {
-        self.model_errors.values().sum()
-    }
-}
-
-/// Adds to a breakdown, folding keys past [`MAX_BREAKDOWN_KEYS`] into `other`.
-fn bump(map: &mut BTreeMap<String, u64>, key: String, by: u64) {
-    let key = if map.len() >= MAX_BREAKDOWN_KEYS && !map.contains_key(&key) {
-        "other".to_owned()
-    } else {
-        key
-    };
-    *map.entry(key).or_default() += by;
-}
-
-impl AddAssign<&Counts> for Counts {
-    fn add_assign(&mut self, other: &Counts) {
-        self.inputs += other.inputs;
-        self.raw_bytes += other.raw_bytes;
-        self.decoded_bytes += other.decoded_bytes;
-        self.invocation_records += other.invocation_records;
-        self.knowledge_base_events += other.knowledge_base_events;
-        self.cloudwatch_log_events += other.cloudwatch_log_events;
-        self.control_messages += other.control_messages;
-        self.unknown_documents += other.unknown_documents;
-        self.bad_records += other.bad_records;
-        self.unreadable_inputs += other.unreadable_inputs;
-        self.errors += other.errors;
-        self.warnings += other.warnings;
-        for (key, count) in &other.by_status {
-            bump(&mut self.by_status, key.clone(), *count);
-        }
-        for (key, count) in &other.model_errors {
-            bump(&mut self.model_errors, key.clone(), *count);
-        }
-    }
-}
-
 /// The outcome of scanning one input.
 #[derive(Debug)]
 pub struct InputReport {
     pub counts: Counts,
-    /// Set when the input could not be read to the end; findings made before it stand.
-    pub error: Option<ReadError>,
+    pub outcome: ReadOutcome,
+}
+
+/// How reading an input ended. Findings made before a failure stand either way.
+#[derive(Debug)]
+pub enum ReadOutcome {
+    /// Read to the end.
+    Complete,
+    /// Cannot be read (to the end), now or ever: reported as an `UNREADABLE_INPUT` finding,
+    /// already passed to the sink and counted. Holds the finding's reason.
+    Unreadable(String),
+    /// Reading failed on a transient problem (the source itself failed): nothing is
+    /// reported, so that a caller that retries does not report it twice.
+    Interrupted(ReadError),
+}
+
+impl InputReport {
+    /// For callers that never retry (the CLI): a transient failure is reported as an
+    /// unreadable input like any other.
+    pub fn without_retry(mut self, input: &str, sink: &mut dyn FnMut(Finding)) -> InputReport {
+        if let ReadOutcome::Interrupted(error) = &self.outcome {
+            let reason = error.to_string();
+            self.outcome = report_unreadable(&mut self.counts, input, reason, sink);
+        }
+        self
+    }
+}
+
+/// Passes an `UNREADABLE_INPUT` finding to the sink and counts it.
+fn report_unreadable(
+    counts: &mut Counts,
+    input: &str,
+    reason: String,
+    sink: &mut dyn FnMut(Finding),
+) -> ReadOutcome {
+    let finding = Finding::unreadable(Origin::input(input), reason.clone());
+    counts.record(&finding);
+    sink(finding);
+    ReadOutcome::Unreadable(reason)
 }
 
 /// Classification policy plus limits: everything the engine needs to know.
@@ -171,13 +120,33 @@ impl Engine {
                     .map(|e| ReadError::classify(e, decoded.decoded_bytes()))
             }
         };
-        InputReport {
-            counts: scan.counts,
-            error,
-        }
+        let mut counts = scan.counts;
+        let outcome = match error {
+            None => ReadOutcome::Complete,
+            Some(error) if error.is_transient() => ReadOutcome::Interrupted(error),
+            Some(error) => report_unreadable(&mut counts, input, error.to_string(), sink),
+        };
+        InputReport { counts, outcome }
+    }
+
+    /// Reports an input that cannot be read at all (missing, denied, cannot be opened) as
+    /// one `UNREADABLE_INPUT` finding.
+    pub fn unreadable(
+        &self,
+        input: &str,
+        reason: impl Into<String>,
+        sink: &mut dyn FnMut(Finding),
+    ) -> InputReport {
+        let mut counts = Counts {
+            inputs: 1,
+            ..Counts::default()
+        };
+        let outcome = report_unreadable(&mut counts, input, reason.into(), sink);
+        InputReport { counts, outcome }
     }
 
     /// Scans an input that is already in memory (a Lambda event payload, a Kinesis record).
+    /// Bytes in memory cannot fail transiently: whatever stops the scan is reported.
     pub fn scan_bytes(
         &self,
         input: &str,
@@ -185,6 +154,7 @@ impl Engine {
         sink: &mut dyn FnMut(Finding),
     ) -> InputReport {
         self.scan_reader(input, std::io::Cursor::new(bytes.to_vec()), sink)
+            .without_retry(input, sink)
     }
 }
 

@@ -12,6 +12,7 @@
 #[cfg(feature = "aws")]
 pub mod aws;
 pub mod config;
+pub mod counts;
 pub mod engine;
 pub mod input;
 #[cfg(feature = "lambda")]
@@ -21,6 +22,7 @@ pub mod records;
 pub mod rules;
 pub mod triggers;
 
-pub use engine::{Counts, Engine, InputReport, Limits};
+pub use counts::Counts;
+pub use engine::{Engine, InputReport, Limits, ReadOutcome};
 pub use rules::finding::{Finding, Origin, Severity, Source};
 pub use rules::policy::Policy;

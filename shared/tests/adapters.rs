@@ -17,7 +17,7 @@ use bedrock_alerts::aws::sns::Publisher;
 use bedrock_alerts::outputs::alerts::group::Collector;
 use bedrock_alerts::outputs::alerts::{build_alerts, AlertMessage, AlertOptions};
 use bedrock_alerts::triggers::object_ref::ObjectRef;
-use bedrock_alerts::{Engine, Finding, Severity, Source};
+use bedrock_alerts::{Engine, Finding, ReadOutcome, Severity, Source};
 use std::time::Duration;
 
 fn alerts(n: usize) -> Vec<AlertMessage> {
@@ -350,6 +350,23 @@ async fn scan(client: &aws_sdk_s3::Client, key: &str) -> Result<ObjectScan<Colle
     scan_object(client, &Engine::default(), &object(key), collector, None).await
 }
 
+/// The one finding of an object that could not be read, checking the report says so too.
+fn unreadable(scan: ObjectScan<Collector>) -> Finding {
+    let ReadOutcome::Unreadable(reason) = scan.report.outcome else {
+        panic!("not reported unreadable: {:?}", scan.report.outcome);
+    };
+    assert_eq!(scan.report.counts.unreadable_inputs, 1);
+    let groups = scan.findings.groups();
+    let [group] = groups.as_slice() else {
+        panic!("one finding expected, got {} groups", groups.len());
+    };
+    let [finding] = group.items.as_slice() else {
+        panic!("one finding expected, got {}", group.items.len());
+    };
+    assert_eq!(finding.reasons.join("; "), reason);
+    finding.clone()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_object_is_an_unreadable_finding_not_a_retry() {
     let missing = mock!(aws_sdk_s3::Client::get_object).then_error(|| {
@@ -357,7 +374,7 @@ async fn a_missing_object_is_an_unreadable_finding_not_a_retry() {
     });
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&missing]);
     let scan = scan(&client, "a+b.json.gz").await.unwrap();
-    let finding = scan.unreadable.unwrap();
+    let finding = unreadable(scan);
     assert_eq!(finding.status, "UNREADABLE_INPUT");
     // The decoded key and then the key as given were both tried.
     assert_eq!(missing.num_calls(), 2);
@@ -376,7 +393,7 @@ async fn an_object_denied_under_every_spelling_is_reported_naming_the_permission
     let forbidden = denied();
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&forbidden]);
     let scan = scan(&client, "a+b.json.gz").await.unwrap();
-    let finding = scan.unreadable.unwrap();
+    let finding = unreadable(scan);
     assert_eq!(
         (finding.status.as_str(), finding.severity),
         ("UNREADABLE_INPUT", Severity::Error)
@@ -402,7 +419,7 @@ async fn a_denied_key_whose_other_spelling_is_missing_is_missing() {
     });
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&forbidden, &missing]);
     let scan = scan(&client, "a+b.json.gz").await.unwrap();
-    let reason = scan.unreadable.unwrap().reasons.join(" ");
+    let reason = unreadable(scan).reasons.join(" ");
     assert!(reason.contains("does not exist"), "{reason}");
     assert_eq!((forbidden.num_calls(), missing.num_calls()), (1, 1));
 }
@@ -433,7 +450,7 @@ async fn an_object_body_is_streamed_through_the_engine() {
     });
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&found]);
     let scan = scan(&client, "k.json.gz").await.unwrap();
-    assert!(scan.unreadable.is_none());
+    assert!(matches!(scan.report.outcome, ReadOutcome::Complete));
     assert_eq!(scan.report.counts.invocation_records, 8);
     assert_eq!(scan.findings.findings(), 2);
 }

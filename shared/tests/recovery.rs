@@ -10,14 +10,18 @@
 
 use base64::Engine as _;
 use bedrock_alerts::rules::finding::{UNPARSEABLE_RECORD, UNREADABLE_INPUT};
-use bedrock_alerts::{Counts, Engine, Finding, Limits, Policy, Severity, Source};
+use bedrock_alerts::{Counts, Engine, Finding, Limits, Policy, ReadOutcome, Severity, Source};
 use serde_json::{json, Value};
 use std::io::Write;
 
 fn scan_with(engine: &Engine, bytes: &[u8]) -> (Vec<Finding>, Counts) {
     let mut findings = Vec::new();
     let report = engine.scan_bytes("t", bytes, &mut |f| findings.push(f));
-    assert!(report.error.is_none(), "{:?}", report.error);
+    assert!(
+        matches!(report.outcome, ReadOutcome::Complete),
+        "{:?}",
+        report.outcome
+    );
     (findings, report.counts)
 }
 

@@ -8,7 +8,7 @@
 )]
 
 use bedrock_alerts::outputs::alerts::{build_alerts, AlertOptions};
-use bedrock_alerts::{Engine, Finding, Limits, Policy, Severity, Source};
+use bedrock_alerts::{Engine, Finding, Limits, Policy, ReadOutcome, Severity, Source};
 use std::path::PathBuf;
 
 fn events_dir() -> PathBuf {
@@ -40,7 +40,11 @@ fn statuses(findings: &[Finding]) -> Vec<(Severity, String)> {
 
 fn expect(name: &str, expected: &[(Severity, &str)]) -> Vec<Finding> {
     let (findings, report) = scan(name);
-    assert!(report.error.is_none(), "{name}: {:?}", report.error);
+    assert!(
+        matches!(report.outcome, ReadOutcome::Complete),
+        "{name}: {:?}",
+        report.outcome
+    );
     let mut want: Vec<_> = expected.iter().map(|(s, t)| (*s, t.to_string())).collect();
     want.sort();
     assert_eq!(statuses(&findings), want, "{name}");
@@ -153,7 +157,7 @@ fn firehose_object_with_concatenated_gzip_members() {
 fn permission_check_object_is_empty_and_fine() {
     let (findings, report) = scan("objects/amazon-bedrock-logs-permission-check");
     assert!(findings.is_empty());
-    assert!(report.error.is_none());
+    assert!(matches!(report.outcome, ReadOutcome::Complete));
 }
 
 #[test]

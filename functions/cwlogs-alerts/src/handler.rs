@@ -5,7 +5,6 @@
 //! (base64, any number of gzip members, capped) and skips control messages.
 
 use bedrock_alerts::lambda::{FunctionError, Services};
-use bedrock_alerts::{Finding, Origin};
 use lambda_runtime::LambdaEvent;
 use serde_json::{json, Value};
 
@@ -20,12 +19,7 @@ pub async fn handle(
     let report = services
         .engine
         .scan_bytes(&input, &bytes, &mut |f| collector.push(f));
-    let mut counts = report.counts;
-    if let Some(error) = report.error {
-        let finding = Finding::unreadable(Origin::input(&input), error.to_string());
-        counts.record(&finding);
-        collector.push(finding);
-    }
+    let counts = report.counts;
     if counts.unknown_documents > 0 {
         tracing::warn!("ignored an event that is neither a CloudWatch Logs nor a Kinesis event");
     }

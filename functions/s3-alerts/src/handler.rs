@@ -15,7 +15,7 @@ use bedrock_alerts::triggers::object_events::{
     parse_trigger, BatchJob, EnvelopeError, Notification, Trigger,
 };
 use bedrock_alerts::triggers::object_ref::ObjectRef;
-use bedrock_alerts::{Counts, Finding, Origin, Severity, Source};
+use bedrock_alerts::{Counts, Finding, Origin, ReadOutcome, Severity, Source};
 use futures_util::stream::{self, StreamExt};
 use lambda_runtime::LambdaEvent;
 use serde_json::{json, Value};
@@ -196,10 +196,6 @@ impl Run<'_> {
             if let Some(scan) = scan {
                 self.counts += &scan.report.counts;
                 self.collector.absorb(scan.findings);
-                if let Some(finding) = scan.unreadable {
-                    self.counts.record(&finding);
-                    self.collector.push(finding);
-                }
             }
             outcomes.push(outcome);
         }
@@ -222,9 +218,9 @@ impl Run<'_> {
         let services = self.services;
         match scan_object(&services.s3, &services.engine, object, collector, deadline).await {
             Ok(scan) => {
-                let outcome = match &scan.unreadable {
-                    None => Outcome::Read,
-                    Some(finding) => Outcome::Unreadable(finding.reasons.join("; ")),
+                let outcome = match &scan.report.outcome {
+                    ReadOutcome::Unreadable(reason) => Outcome::Unreadable(reason.clone()),
+                    _ => Outcome::Read,
                 };
                 (outcome, Some(scan))
             }

@@ -1,9 +1,9 @@
 //! S3 as engine input: streams an object's body through the engine without buffering it,
 //! and lists objects under a prefix for backfills.
 
-use crate::engine::{Engine, InputReport};
+use crate::engine::{Engine, InputReport, ReadOutcome};
 use crate::outputs::alerts::group::Collector;
-use crate::rules::finding::{Finding, Origin};
+use crate::rules::finding::Finding;
 use crate::triggers::object_ref::ObjectRef;
 use aws_sdk_s3::error::{DisplayErrorContext, SdkError};
 use aws_sdk_s3::operation::get_object::{GetObjectError, GetObjectOutput};
@@ -56,18 +56,18 @@ pub enum FetchError {
 /// The result of scanning one object.
 #[derive(Debug)]
 pub struct ObjectScan<S> {
+    /// What was read, and whether the object was permanently unreadable (gone, denied,
+    /// corrupt, too large; then its finding is in `findings`).
     pub report: InputReport,
     /// The sink passed in, holding what the object held.
     pub findings: S,
-    /// A permanent problem with the object (gone, denied, corrupt, too large), as a finding.
-    pub unreadable: Option<Finding>,
 }
 
 /// Fetches the object and streams it through the engine on a blocking thread, passing the
 /// findings to `sink`. Transient errors (the request or the body stream failing, or
 /// `deadline` passing first) are `Err`, and what was found before them is dropped: the
 /// retry finds it again. Permanent problems (missing or denied object, corrupt data) become
-/// an UNREADABLE_INPUT finding.
+/// an UNREADABLE_INPUT finding in the sink.
 pub async fn scan_object<S: FindingSink>(
     client: &Client,
     engine: &Engine,
@@ -82,54 +82,36 @@ pub async fn scan_object<S: FindingSink>(
             .map_err(|_| FetchError::OutOfTime { uri: uri.clone() })?,
         None => get_object(client, object).await,
     };
-    let output = match fetched {
-        Ok(output) => output,
+    let body = match fetched {
+        Ok(output) => Ok(SyncIoBridge::new(Deadlined {
+            inner: Box::pin(output.body.into_async_read()),
+            deadline: deadline.map(|at| Box::pin(tokio::time::sleep_until(at))),
+        })),
         Err(GetFailure::Failed(detail)) => return Err(FetchError::GetObject { uri, detail }),
-        Err(permanent) => {
-            let reason = match permanent {
-                GetFailure::Denied => ACCESS_DENIED,
-                _ => "the object does not exist (deleted before it was read?)",
-            };
-            return Ok(ObjectScan {
-                report: InputReport {
-                    counts: Default::default(),
-                    error: None,
-                },
-                findings: sink,
-                unreadable: Some(Finding::unreadable(Origin::input(uri), reason)),
-            });
-        }
+        Err(GetFailure::Denied) => Err(ACCESS_DENIED),
+        Err(GetFailure::Missing) => Err("the object does not exist (deleted before it was read?)"),
     };
-    let body = Deadlined {
-        inner: Box::pin(output.body.into_async_read()),
-        deadline: deadline.map(|at| Box::pin(tokio::time::sleep_until(at))),
-    };
-    let reader = SyncIoBridge::new(body);
     let engine = engine.clone();
     let input = uri.clone();
+    // Sinks may block (the CLI's waits for its printer), so they only ever run here.
     let (report, sink) = tokio::task::spawn_blocking(move || {
-        let report = engine.scan_reader(&input, reader, &mut |f| sink.accept(f));
+        let mut accept = |finding| sink.accept(finding);
+        let report = match body {
+            Ok(reader) => engine.scan_reader(&input, reader, &mut accept),
+            Err(reason) => engine.unreadable(&input, reason, &mut accept),
+        };
         (report, sink)
     })
     .await
     .map_err(|_| FetchError::Worker { uri: uri.clone() })?;
-    match &report.error {
-        Some(error) if error.is_transient() => Err(FetchError::Read {
+    match report.outcome {
+        ReadOutcome::Interrupted(error) => Err(FetchError::Read {
             uri,
             detail: error.to_string(),
         }),
-        Some(error) => {
-            let finding = Finding::unreadable(Origin::input(uri), error.to_string());
-            Ok(ObjectScan {
-                unreadable: Some(finding),
-                findings: sink,
-                report,
-            })
-        }
-        None => Ok(ObjectScan {
+        _ => Ok(ObjectScan {
             report,
             findings: sink,
-            unreadable: None,
         }),
     }
 }

@@ -1,6 +1,6 @@
 //! Findings as lines for people (text, optional colour) and for programs (one JSON object).
 
-use crate::engine::Counts;
+use crate::counts::Counts;
 use crate::rules::finding::{Finding, Severity};
 use std::fmt::Write as _;
 

@@ -4,7 +4,7 @@
 //! Documents: totals by `FunctionName`, findings by `Source`+`Status`,
 //! and invocation errors by `ModelId`.
 
-use crate::engine::Counts;
+use crate::counts::Counts;
 use serde_json::{json, Map, Value};
 
 /// Where the metrics go and whose they are.

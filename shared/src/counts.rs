@@ -1,0 +1,91 @@
+//! What a scan read and found: inputs, bytes, records by kind, findings by severity and
+//! status. Adds up across inputs; printed by the CLI and sent as metrics by the functions.
+
+use crate::rules::finding::{Finding, Severity, Source, UNREADABLE_INPUT};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ops::AddAssign;
+
+/// Distinct keys kept per breakdown in [`Counts`]; the rest are added up under `other`.
+const MAX_BREAKDOWN_KEYS: usize = 100;
+
+/// What was read and found. Adds up across inputs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub inputs: u64,
+    pub raw_bytes: u64,
+    pub decoded_bytes: u64,
+    pub invocation_records: u64,
+    pub knowledge_base_events: u64,
+    pub cloudwatch_log_events: u64,
+    pub control_messages: u64,
+    pub unknown_documents: u64,
+    pub bad_records: u64,
+    pub unreadable_inputs: u64,
+    pub errors: u64,
+    pub warnings: u64,
+    /// Findings by `source/status`.
+    pub by_status: BTreeMap<String, u64>,
+    /// ERROR findings on model invocations, by model id.
+    pub model_errors: BTreeMap<String, u64>,
+}
+
+impl Counts {
+    /// Counts a finding by severity, status and model (and unreadable inputs).
+    pub fn record(&mut self, finding: &Finding) {
+        match finding.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warn => self.warnings += 1,
+        }
+        if finding.status == UNREADABLE_INPUT {
+            self.unreadable_inputs += 1;
+        }
+        let status = format!("{}/{}", finding.source.as_str(), finding.status);
+        bump(&mut self.by_status, status, 1);
+        if finding.source == Source::ModelInvocation && finding.severity == Severity::Error {
+            let model = finding
+                .model_id
+                .clone()
+                .unwrap_or_else(|| "unknown".to_owned());
+            bump(&mut self.model_errors, model, 1);
+        }
+    }
+
+    /// ERROR findings on model invocations, all models together.
+    pub fn invocation_errors(&self) -> u64 {
+        self.model_errors.values().sum()
+    }
+}
+
+/// Adds to a breakdown, folding keys past [`MAX_BREAKDOWN_KEYS`] into `other`.
+fn bump(map: &mut BTreeMap<String, u64>, key: String, by: u64) {
+    let key = if map.len() >= MAX_BREAKDOWN_KEYS && !map.contains_key(&key) {
+        "other".to_owned()
+    } else {
+        key
+    };
+    *map.entry(key).or_default() += by;
+}
+
+impl AddAssign<&Counts> for Counts {
+    fn add_assign(&mut self, other: &Counts) {
+        self.inputs += other.inputs;
+        self.raw_bytes += other.raw_bytes;
+        self.decoded_bytes += other.decoded_bytes;
+        self.invocation_records += other.invocation_records;
+        self.knowledge_base_events += other.knowledge_base_events;
+        self.cloudwatch_log_events += other.cloudwatch_log_events;
+        self.control_messages += other.control_messages;
+        self.unknown_documents += other.unknown_documents;
+        self.bad_records += other.bad_records;
+        self.unreadable_inputs += other.unreadable_inputs;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        for (key, count) in &other.by_status {
+            bump(&mut self.by_status, key.clone(), *count);
+        }
+        for (key, count) in &other.model_errors {
+            bump(&mut self.model_errors, key.clone(), *count);
+        }
+    }
+}
