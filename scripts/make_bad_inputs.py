@@ -5,7 +5,8 @@ Deterministic: running it twice writes identical files (fixed contents, gzip wit
 a seeded generator for "random" bytes; scripts/samples.py, which make_events.py shares).
 Standard library only.
 
-    python3 scripts/make_bad_inputs.py
+    python3 scripts/make_bad_inputs.py            # rewrite tests/fixtures/bad-inputs/
+    python3 scripts/make_bad_inputs.py --check    # exit 1 if it is not what this writes
 
 Writes every case file plus ``manifest.json``, which the tests read:
 
@@ -1083,4 +1084,4 @@ def build() -> dict[str, bytes]:
 
 
 if __name__ == "__main__":
-    samples.write(build(), samples.ROOT / "tests" / "fixtures" / "bad-inputs")
+    samples.main(__doc__, "tests/fixtures/bad-inputs", build)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate the sample inputs under events/ for bedrock-alerts.
 
-    python3 scripts/make_events.py
+    python3 scripts/make_events.py            # rewrite events/
+    python3 scripts/make_events.py --check    # exit 1 if events/ is not what it writes
 
 Everything is fake but shaped like the real thing (see events/README.md): account
 111122223333, region us-east-1, bucket bedrock-alerts-logs-111122223333, invocation-log
@@ -905,4 +906,4 @@ def build():
 
 
 if __name__ == "__main__":
-    samples.write(build(), samples.ROOT / "events")
+    samples.main(__doc__, "events", build)

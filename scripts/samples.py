@@ -1,21 +1,26 @@
 """What the two sample generators share: the fake AWS account, one source of "random" ids and
-bytes, the encodings, the record shapes, and the writing of their files.
+bytes, the encodings, the record shapes, and the command line that writes or checks files.
 
     scripts/make_events.py       writes events/ (sample logs and Lambda trigger events)
     scripts/make_bad_inputs.py   writes tests/fixtures/bad-inputs/ (the hostile-input corpus)
 
-Each generator builds its files in memory, then ``write`` puts them on disk. Everything is
-deterministic (seeded ids, gzip with mtime 0). Standard library only.
+Each generator builds its files in memory; ``main`` writes them, or with ``--check`` writes
+them to a temporary directory and compares that, byte for byte, with the committed tree.
+Everything is deterministic (seeded ids, gzip with mtime 0). Standard library only.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import calendar
 import gzip
 import hashlib
 import json
 import pathlib
+import sys
+import tempfile
+from typing import Callable
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -287,7 +292,7 @@ def object_created_event(event_id: str, time: str, bucket: str, detail) -> dict:
     }
 
 
-# --------------------------------------------------------------------------- writing
+# --------------------------------------------------------------------------- writing and checking
 
 
 def tree(directory: pathlib.Path) -> set[str]:
@@ -303,3 +308,40 @@ def write(files: dict[str, bytes], directory: pathlib.Path) -> None:
         path = directory / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+def differences(generated: pathlib.Path, committed: pathlib.Path) -> list[tuple[str, str]]:
+    """(what, file) for each file that differs, is missing from committed, or is extra there."""
+    ours, theirs = tree(generated), tree(committed)
+    found = [("missing", name) for name in ours - theirs] + [("extra", name) for name in theirs - ours]
+    found += [
+        ("differs", name) for name in ours & theirs
+        if (generated / name).read_bytes() != (committed / name).read_bytes()
+    ]
+    return sorted(found, key=lambda item: item[1])
+
+
+def main(doc: str, out: str, build: Callable[[], dict[str, bytes]]) -> None:
+    """The command line of a generator whose build() returns the files of directory out."""
+    script = pathlib.Path(sys.argv[0]).name
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true",
+                        help=f"write nothing: compare {out}/ with what this script writes; exit 1 on any difference")
+    parser.add_argument("--root", type=pathlib.Path, default=ROOT,
+                        help="the repository to write into or check (default: this one)")
+    args = parser.parse_args()
+    files = build()
+    target = args.root / out
+    if not args.check:
+        write(files, target)
+        print(f"{len(files)} files written to {target}")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        write(files, pathlib.Path(tmp))
+        found = differences(pathlib.Path(tmp), target)
+    for what, name in found:
+        print(f"{what:8} {out}/{name}")
+    if found:
+        sys.exit(f"{out}/ is not what scripts/{script} writes ({len(found)} difference(s) above; missing: it "
+                 f"writes the file, extra: it does not): run python3 scripts/{script} to rewrite it")
+    print(f"{out}/: all {len(files)} files are what scripts/{script} writes")
