@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
 """Generate the sample inputs under events/ for bedrock-alerts.
 
-Deterministic: running it twice writes byte-identical files (fixed timestamps, gzip with
-mtime=0, a seeded pseudo-random generator for ids). Standard library only.
+    python3 scripts/make_events.py            # rewrite events/
+    python3 scripts/make_events.py --check    # exit 1 if events/ is not what it writes
 
-    python3 scripts/make_events.py
-
-Everything is fake but shaped like the real thing (see
-events/README.md): account 111122223333, region us-east-1, bucket
-bedrock-alerts-logs-111122223333, invocation-log prefix bedrock/.
+Everything is fake but shaped like the real thing (see events/README.md): account
+111122223333, region us-east-1, bucket bedrock-alerts-logs-111122223333, invocation-log
+prefix bedrock/. Deterministic: fixed timestamps, gzip with mtime 0, ids drawn from seeded
+generators (scripts/samples.py, which make_bad_inputs.py shares). Standard library only.
 
 Layout written:
     events/objects/...   what S3 (or a CloudWatch Logs subscription) holds: log objects
@@ -19,18 +18,21 @@ Layout written:
 Every gzip or base64 payload has its decoded form written beside it.
 """
 
-import base64
-import gzip
+from __future__ import annotations
+
+import functools
+import hashlib
 import json
-import os
-import pathlib
+from urllib.parse import quote_plus
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-EVENTS = ROOT / "events"
-OBJECTS = EVENTS / "objects"
+import samples
+from samples import (
+    ACCOUNT, CANARY_OUTPUT, CANARY_PROMPT, DATA_SOURCE_ID, INGESTION_JOB_ID, INVOCATION_LOG_GROUP, KB_ARN,
+    KB_LOG_GROUP, REGION, Rng, awslogs_event, b64, compact, epoch_ms, gz, invocation_record, json_input,
+    json_output, kb_event, kb_resource_event, kinesis_record, log_event, md5_hex, message, ndjson,
+    object_created_event, s3_notification, s3_test_event, subscription_document,
+)
 
-ACCOUNT = "111122223333"
-REGION = "us-east-1"
 BUCKET = "bedrock-alerts-logs-111122223333"
 BUCKET_ARN = "arn:aws:s3:::" + BUCKET
 LOG_PREFIX = "bedrock/"
@@ -42,177 +44,30 @@ DATA_OBJECT_KEY = HOUR_DIR + "data/11111111-1111-4111-8111-111111111111_input.js
 KB_KEY = LOG_PREFIX + "kb/2026/11/20/kb-application-logs.json.gz"
 ODD_KEY = "uploads/kb logs+2026/11/20/kb=1.json.gz"
 ODD_KEY_ENCODED = "uploads/kb+logs%2B2026/11/20/kb%3D1.json.gz"
-
-KB_ID = "KB12345678"
-KB_ARN = "arn:aws:bedrock:" + REGION + ":" + ACCOUNT + ":knowledge-base/" + KB_ID
-DATA_SOURCE_ID = "DS12345678"
-INGESTION_JOB_ID = "JOB1234567"
 KB_DOCS = "s3://acme-kb-docs/"
 
-INVOCATION_LOG_GROUP = "/aws/bedrock/modelinvocations"
 INVOCATION_LOG_STREAM = "aws/bedrock/modelinvocations"
-KB_LOG_GROUP = "/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/" + KB_ID
 KB_LOG_STREAM = "kb-application-logs"  # KB vended-log stream naming is unconfirmed
 
-CANARY_PROMPT = "CANARY-PROMPT-7f3a"
-CANARY_OUTPUT = "CANARY-OUTPUT-9c2e"
-
-MASK64 = (1 << 64) - 1
-MASK32 = (1 << 32) - 1
-
 
 # --------------------------------------------------------------------------------------------
-# Small deterministic helpers (no hashlib/uuid/datetime/random: stdlib subset only)
+# Encodings
 # --------------------------------------------------------------------------------------------
 
 
-class Fake:
-    """xorshift64* generator seeded from a label, for ids that only need to look real."""
-
-    def __init__(self, label):
-        h = 0xCBF29CE484222325  # FNV-1a 64
-        for byte in label.encode("utf-8"):
-            h = ((h ^ byte) * 0x100000001B3) & MASK64
-        self.state = h or 1
-
-    def next64(self):
-        x = self.state
-        x ^= x >> 12
-        x ^= (x << 25) & MASK64
-        x ^= x >> 27
-        self.state = x
-        return (x * 0x2545F4914F6CDD1D) & MASK64
-
-    def pick(self, alphabet, n):
-        return "".join(alphabet[self.next64() % len(alphabet)] for _ in range(n))
-
-    def hex(self, n, upper=False):
-        return self.pick("0123456789ABCDEF" if upper else "0123456789abcdef", n)
-
-    def digits(self, n):
-        return self.pick("123456789", 1) + self.pick("0123456789", n - 1)
-
-    def b64(self, n):
-        return self.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", n)
-
-    def token(self, n):
-        return self.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", n)
-
-    def uuid4(self):
-        h = self.hex(32)
-        variant = "89ab"[int(h[16], 16) & 3]
-        return "%s-%s-4%s-%s%s-%s" % (h[0:8], h[8:12], h[13:16], variant, h[17:20], h[20:32])
-
-
-_MD5_S = [7, 12, 17, 22] * 4 + [5, 9, 14, 20] * 4 + [4, 11, 16, 23] * 4 + [6, 10, 15, 21] * 4
-_MD5_K = [
-    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee,
-    0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
-    0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
-    0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
-    0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa,
-    0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
-    0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
-    0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
-    0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
-    0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
-    0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05,
-    0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
-    0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039,
-    0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
-    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
-    0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
-]
-
-
-def md5(data):
-    """RFC 1321 MD5 digest (bytes), for real S3 ETags and SQS md5OfBody values."""
-    message = bytearray(data)
-    bit_len = (8 * len(data)) & MASK64
-    message.append(0x80)
-    while len(message) % 64 != 56:
-        message.append(0)
-    message += bit_len.to_bytes(8, "little")
-    a0, b0, c0, d0 = 0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476
-    for offset in range(0, len(message), 64):
-        m = [int.from_bytes(message[offset + 4 * i: offset + 4 * i + 4], "little") for i in range(16)]
-        a, b, c, d = a0, b0, c0, d0
-        for i in range(64):
-            if i < 16:
-                f, g = (b & c) | (~b & d), i
-            elif i < 32:
-                f, g = (d & b) | (~d & c), (5 * i + 1) % 16
-            elif i < 48:
-                f, g = b ^ c ^ d, (3 * i + 5) % 16
-            else:
-                f, g = c ^ (b | ~d), (7 * i) % 16
-            f = (f + a + _MD5_K[i] + m[g]) & MASK32
-            a, d, c = d, c, b
-            b = (b + (((f << _MD5_S[i]) | (f >> (32 - _MD5_S[i]))) & MASK32)) & MASK32
-        a0, b0, c0, d0 = (a0 + a) & MASK32, (b0 + b) & MASK32, (c0 + c) & MASK32, (d0 + d) & MASK32
-    return b"".join(x.to_bytes(4, "little") for x in (a0, b0, c0, d0))
-
-
-def md5_hex(data):
-    return md5(data).hex()
+def form_url_encode_key(key):
+    """S3 notification key encoding: space -> '+', '/' kept, other reserved bytes -> %XX."""
+    return quote_plus(key, safe="/")
 
 
 def multipart_etag(data, part_size=8 * 1024 * 1024):
     """ETag S3 gives a multipart upload: md5 of the parts' md5s, dash, part count."""
     parts = [data[i:i + part_size] for i in range(0, len(data), part_size)] or [b""]
-    return md5_hex(b"".join(md5(p) for p in parts)) + "-" + str(len(parts))
-
-
-def epoch_ms(year, month, day, hour=0, minute=0, second=0, milli=0):
-    """UTC calendar time -> epoch milliseconds (days-from-civil, proleptic Gregorian)."""
-    y = year - (1 if month <= 2 else 0)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    days = era * 146097 + doe - 719468
-    return ((days * 24 + hour) * 60 + minute) * 60 * 1000 + second * 1000 + milli
-
-
-def iso(hour, minute, second, milli=None, day=20):
-    """ISO-8601 UTC on 2026-11-<day>; second precision unless milli is given."""
-    base = "2026-11-%02dT%02d:%02d:%02d" % (day, hour, minute, second)
-    return base + ("Z" if milli is None else ".%03dZ" % milli)
-
-
-def form_url_encode_key(key):
-    """S3 notification key encoding: space -> '+', '/' kept, other reserved bytes -> %XX."""
-    safe = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~/")
-    out = []
-    for byte in key.encode("utf-8"):
-        ch = chr(byte)
-        if ch == " ":
-            out.append("+")
-        elif ch in safe:
-            out.append(ch)
-        else:
-            out.append("%%%02X" % byte)
-    return "".join(out)
-
-
-def compact(obj):
-    return json.dumps(obj, separators=(",", ":"))
+    return md5_hex(b"".join(hashlib.md5(p).digest() for p in parts)) + "-" + str(len(parts))
 
 
 def pretty(obj):
-    return json.dumps(obj, indent=2) + "\n"
-
-
-def ndjson(records):
-    return "".join(compact(r) + "\n" for r in records).encode("utf-8")
-
-
-def gz(data):
-    return gzip.compress(data, mtime=0)
-
-
-def b64(data):
-    return base64.b64encode(data).decode("ascii")
+    return (json.dumps(obj, indent=2) + "\n").encode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,7 +89,7 @@ SONNET_4_GLOBAL = "global.anthropic.claude-sonnet-4-20250514-v1:0"
 
 
 def converse_input(prompt, system=None, max_tokens=512, extra=None):
-    body = {"messages": [{"role": "user", "content": [{"text": prompt}]}]}
+    body = {"messages": [message("user", prompt)]}
     if system:
         body["system"] = [{"text": system}]
     body["inferenceConfig"] = {"maxTokens": max_tokens, "temperature": 0.5, "topP": 0.9}
@@ -245,7 +100,7 @@ def converse_input(prompt, system=None, max_tokens=512, extra=None):
 
 def converse_output(text, input_tokens, output_tokens, latency_ms, stop_reason="end_turn"):
     return {
-        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+        "output": {"message": message("assistant", text)},
         "stopReason": stop_reason,
         "metrics": {"latencyMs": latency_ms},
         "usage": {
@@ -256,38 +111,9 @@ def converse_output(text, input_tokens, output_tokens, latency_ms, stop_reason="
     }
 
 
-def record(ts, request_id, operation, model_id, identity, input_obj, output_obj=None, **extra):
-    """Invocation record in the usual key order; extra keys (errorCode...) go after output."""
-    rec = {
-        "schemaType": "ModelInvocationLog",
-        "schemaVersion": "1.0",
-        "timestamp": ts,
-        "accountId": ACCOUNT,
-        "identity": {"arn": identity},
-        "region": REGION,
-        "requestId": request_id,
-        "operation": operation,
-        "modelId": model_id,
-        "input": input_obj,
-    }
-    if output_obj is not None:
-        rec["output"] = output_obj
-    for key, value in extra.items():
-        rec[key] = value
-    return rec
-
-
-def json_input(body, tokens):
-    return {"inputContentType": "application/json", "inputBodyJson": body, "inputTokenCount": tokens}
-
-
-def json_output(body, tokens):
-    return {"outputContentType": "application/json", "outputBodyJson": body, "outputTokenCount": tokens}
-
-
 def success_converse(ts, request_id, prompt, answer, in_tok, out_tok, latency, identity=APP_ROLE,
                      model_id=NOVA_LITE, operation="Converse", **extra):
-    return record(
+    return invocation_record(
         ts, request_id, operation, model_id, identity,
         json_input(converse_input(prompt), in_tok),
         json_output(converse_output(answer, in_tok, out_tok, latency), out_tok),
@@ -295,7 +121,7 @@ def success_converse(ts, request_id, prompt, answer, in_tok, out_tok, latency, i
     )
 
 
-def failure_record(ts, request_id, operation, model_id, prompt, code, message, identity=APP_ROLE,
+def failure_record(ts, request_id, operation, model_id, prompt, code, error_message, identity=APP_ROLE,
                    **extra):
     """A failed call: no output object, inputTokenCount 0, errorCode/errorMessage at top level."""
     if operation.startswith("InvokeModel"):
@@ -306,41 +132,17 @@ def failure_record(ts, request_id, operation, model_id, prompt, code, message, i
         }
     else:
         body = converse_input(prompt)
-    rec = record(ts, request_id, operation, model_id, identity, json_input(body, 0))
-    rec.update(extra)
-    rec["errorCode"] = code
-    rec["errorMessage"] = message
-    return rec
+    return invocation_record(ts, request_id, operation, model_id, identity, json_input(body, 0),
+                             **extra, errorCode=code, errorMessage=error_message)
 
 
-def invocation_batch_records():
-    f = Fake("invocation-batch")
-    r1 = success_converse(
-        "2026-11-20T14:05:01Z", f.uuid4(),
-        "Suggest a friendly name for a team wiki page about onboarding. " + CANARY_PROMPT,
-        "How about \"Welcome Aboard\"? " + CANARY_OUTPUT,
-        27, 12, 612,
-    )
-
-    r2 = record(
-        "2026-11-20T14:05:02Z", f.uuid4(), "ConverseStream", SONNET_35, APP_ROLE,
-        json_input(converse_input(
-            "List three tips for writing clear commit messages. " + CANARY_PROMPT,
-            system="You are a concise assistant.",
-        ), 31),
-        json_output(converse_output(
-            "1. Use the imperative mood. 2. Keep the subject short. 3. Explain why. " + CANARY_OUTPUT,
-            31, 24, 1487,
-        ), 24),
-        errorCode=None,
-    )
-
-    r3_id = f.uuid4()
-    stream_chunks = [
+def haiku_stream(ts, request_id, message_id):
+    """InvokeModelWithResponseStream: the output body is the list of stream chunks."""
+    chunks = [
         {
             "type": "message_start",
             "message": {
-                "id": "msg_bdrk_01" + f.token(22),
+                "id": message_id,
                 "type": "message",
                 "role": "assistant",
                 "model": "claude-3-haiku-20240307",
@@ -369,25 +171,20 @@ def invocation_batch_records():
         },
         "[DONE]",
     ]
-    r3 = record(
-        "2026-11-20T14:05:03Z", r3_id, "InvokeModelWithResponseStream", HAIKU_3, DEV_USER,
+    return invocation_record(
+        ts, request_id, "InvokeModelWithResponseStream", HAIKU_3, DEV_USER,
         json_input({
             "anthropic_version": "bedrock-2023-05-31",
             "max_tokens": 200,
             "messages": [{"role": "user", "content": [
                 {"type": "text", "text": "Write a two-line poem about autumn. " + CANARY_PROMPT}]}],
         }, 19),
-        json_output(stream_chunks, 15),
+        json_output(chunks, 15),
     )
 
-    r4 = failure_record(
-        "2026-11-20T14:05:04Z", "11111111-1111-4111-8111-111111111111", "InvokeModel",
-        SONNET_PROFILE_ARN,
-        "Summarise this week's support tickets in one sentence. " + CANARY_PROMPT,
-        "ThrottlingException", "Too many requests, please wait before trying again.",
-        identity=BATCH_ROLE,
-    )
 
+def guardrail_blocked(ts, request_id):
+    """A Converse call a guardrail stopped: a success, stopReason guardrail_intervened."""
     guard_in = converse_input(
         "Tell me how to pick the lock on my neighbour's door. " + CANARY_PROMPT,
         extra={"guardrailConfig": {"guardrailIdentifier": "gr-abc123def456", "guardrailVersion": "1",
@@ -406,19 +203,19 @@ def invocation_batch_records():
             },
         },
     }
-    r5 = record(
-        "2026-11-20T14:05:05Z", f.uuid4(), "Converse", SONNET_35, APP_ROLE,
-        json_input(guard_in, 0), json_output(guard_out, 0),
-    )
+    return invocation_record(ts, request_id, "Converse", SONNET_35, APP_ROLE,
+                             json_input(guard_in, 0), json_output(guard_out, 0))
 
-    r6_id = f.uuid4()
-    data_prefix = "s3://" + BUCKET + "/" + HOUR_DIR + "data/" + r6_id
-    r6 = {
-        "timestamp": "2026-11-20T14:05:06Z",
+
+def offloaded_bodies(ts, request_id):
+    """Bodies too big to log inline, written to data/ (odd key order, schemaType last)."""
+    data_prefix = "s3://" + BUCKET + "/" + HOUR_DIR + "data/" + request_id
+    return {
+        "timestamp": ts,
         "accountId": ACCOUNT,
         "identity": {"arn": BATCH_ROLE},
         "region": REGION,
-        "requestId": r6_id,
+        "requestId": request_id,
         "operation": "InvokeModel",
         "modelId": SONNET_35,
         "input": {
@@ -435,26 +232,62 @@ def invocation_batch_records():
         "schemaVersion": "1.0",
     }
 
-    r7 = failure_record(
-        "2026-11-20T14:05:07Z", "22222222-2222-4222-8222-222222222222", "Converse",
-        SONNET_4_GLOBAL,
-        "Translate 'good morning' into French. " + CANARY_PROMPT,
-        "ValidationException", "Malformed input request: messages: field required",
-        inferenceRegion="us-west-2",
-    )
 
+def long_prompt(ts, request_id):
+    """A ~500 KB inline prompt: one long line."""
     sentence = "The garden path winds past tidy rows of tomatoes, beans and sunflowers. "
-    long_text = "Please count the sentences in this note. " + CANARY_PROMPT + " " + sentence * (500_000 // len(sentence))
-    r8 = success_converse(
-        "2026-11-20T14:05:08Z", f.uuid4(), long_text,
+    text = "Please count the sentences in this note. " + CANARY_PROMPT + " " + sentence * (500_000 // len(sentence))
+    return success_converse(
+        ts, request_id, text,
         "The note repeats one sentence about a garden many times. " + CANARY_OUTPUT,
         111130, 17, 9120, model_id=NOVA_LITE,
     )
-    return [r1, r2, r3, r4, r5, r6, r7, r8]
+
+
+def invocation_batch_records():
+    f = Rng("invocation-batch")  # drawn in list order
+    return [
+        success_converse(
+            "2026-11-20T14:05:01Z", f.uuid4(),
+            "Suggest a friendly name for a team wiki page about onboarding. " + CANARY_PROMPT,
+            "How about \"Welcome Aboard\"? " + CANARY_OUTPUT,
+            27, 12, 612,
+        ),
+        invocation_record(
+            "2026-11-20T14:05:02Z", f.uuid4(), "ConverseStream", SONNET_35, APP_ROLE,
+            json_input(converse_input(
+                "List three tips for writing clear commit messages. " + CANARY_PROMPT,
+                system="You are a concise assistant.",
+            ), 31),
+            json_output(converse_output(
+                "1. Use the imperative mood. 2. Keep the subject short. 3. Explain why. " + CANARY_OUTPUT,
+                31, 24, 1487,
+            ), 24),
+            errorCode=None,
+        ),
+        haiku_stream("2026-11-20T14:05:03Z", f.uuid4(), "msg_bdrk_01" + f.token(22)),
+        failure_record(
+            "2026-11-20T14:05:04Z", "11111111-1111-4111-8111-111111111111", "InvokeModel",
+            SONNET_PROFILE_ARN,
+            "Summarise this week's support tickets in one sentence. " + CANARY_PROMPT,
+            "ThrottlingException", "Too many requests, please wait before trying again.",
+            identity=BATCH_ROLE,
+        ),
+        guardrail_blocked("2026-11-20T14:05:05Z", f.uuid4()),
+        offloaded_bodies("2026-11-20T14:05:06Z", f.uuid4()),
+        failure_record(
+            "2026-11-20T14:05:07Z", "22222222-2222-4222-8222-222222222222", "Converse",
+            SONNET_4_GLOBAL,
+            "Translate 'good morning' into French. " + CANARY_PROMPT,
+            "ValidationException", "Malformed input request: messages: field required",
+            inferenceRegion="us-west-2",
+        ),
+        long_prompt("2026-11-20T14:05:08Z", f.uuid4()),
+    ]
 
 
 def healthy_batch_records():
-    f = Fake("invocation-batch-healthy")
+    f = Rng("invocation-batch-healthy")
     return [
         success_converse(
             "2026-11-20T14:10:01Z", f.uuid4(),
@@ -478,6 +311,7 @@ def healthy_batch_records():
 # --------------------------------------------------------------------------------------------
 
 EMBED_TOO_LONG = "The embedding model returned an error: input is too long for the requested model."
+RESOURCE_STATUS_CHANGED = "StartIngestionJob.ResourceStatusChanged"
 
 
 def resource_statistics(**counts):
@@ -499,70 +333,42 @@ def chunk_statistics(created=0, failed_to_create=0, ignored=0):
 
 
 def kb_job_event(ts_ms, status, stats, level="INFO"):
-    return {
-        "event_timestamp": ts_ms,
-        "event": {
-            "ingestion_job_id": INGESTION_JOB_ID,
-            "data_source_id": DATA_SOURCE_ID,
-            "ingestion_job_status": status,
-            "knowledge_base_arn": KB_ARN,
-            "resource_statistics": stats,
-        },
-        "event_version": "1.0",
-        "event_type": "StartIngestionJob.StatusChanged",
-        "level": level,
-    }
-
-
-def kb_resource_event(ts_ms, level, status, doc, reasons=None, chunks=None):
-    event = {
+    return kb_event(ts_ms, "StartIngestionJob.StatusChanged", {
         "ingestion_job_id": INGESTION_JOB_ID,
         "data_source_id": DATA_SOURCE_ID,
+        "ingestion_job_status": status,
         "knowledge_base_arn": KB_ARN,
-        "document_location": {"type": "S3", "s3_location": {"uri": KB_DOCS + doc}},
-        "status": status,
-    }
-    if reasons is not None:
-        event["status_reasons"] = reasons
-    if chunks is not None:
-        event["chunk_statistics"] = chunks
-    return {
-        "event_timestamp": ts_ms,
-        "event": event,
-        "event_version": "1.0",
-        "event_type": "StartIngestionJob.ResourceStatusChanged",
-        "level": level,
-    }
+        "resource_statistics": stats,
+    }, level)
+
+
+def kb_doc_event(ts_ms, level, status, doc, reasons=None, chunks=None):
+    """A status change of document doc of the s3://acme-kb-docs/ data source."""
+    return kb_resource_event(ts_ms, level, status, KB_DOCS + doc, reasons=reasons, chunks=chunks)
 
 
 def kb_application_events():
     t = epoch_ms(2026, 11, 20, 15, 0, 0, 123)
     ignored = {
-        "event_timestamp": t + 4_310,
-        "event": {
-            "document_location": {"type": "S3", "s3_location": {"uri": KB_DOCS + "video.mp4"}},
-            "ingestion_job_id": INGESTION_JOB_ID,
-            "status_reasons": ["Unsupported file type"],
-            "data_source_id": DATA_SOURCE_ID,
-            "knowledge_base_arn": KB_ARN,
-            "status": "RESOURCE_IGNORED",
-        },
-        "event_version": "1.0",
-        "event_type": "StartIngestionJob.ResourceStatusChanged",
-        "level": "WARN",
+        "document_location": {"type": "S3", "s3_location": {"uri": KB_DOCS + "video.mp4"}},
+        "ingestion_job_id": INGESTION_JOB_ID,
+        "status_reasons": ["Unsupported file type"],
+        "data_source_id": DATA_SOURCE_ID,
+        "knowledge_base_arn": KB_ARN,
+        "status": "RESOURCE_IGNORED",
     }
     return [
         kb_job_event(t, "INGESTION_JOB_STARTED", resource_statistics()),
-        kb_resource_event(t + 1_877, "INFO", "EMBEDDING_STARTED", "handbook.pdf"),
-        kb_resource_event(t + 3_052, "ERROR", "EMBEDDING_FAILED", "handbook.pdf",
-                          reasons=[EMBED_TOO_LONG],
-                          chunks=chunk_statistics(created=0, failed_to_create=42)),
-        kb_resource_event(t + 3_998, "ERROR", "INDEXING_FAILED", "pricing 2026.xlsx",
-                          reasons=["Failed to write to the vector store: 403 Forbidden"],
-                          chunks=chunk_statistics(created=0, failed_to_create=12)),
-        ignored,
-        kb_resource_event(t + 6_741, "INFO", "INDEXED", "faq.md",
-                          chunks=chunk_statistics(created=9)),
+        kb_doc_event(t + 1_877, "INFO", "EMBEDDING_STARTED", "handbook.pdf"),
+        kb_doc_event(t + 3_052, "ERROR", "EMBEDDING_FAILED", "handbook.pdf",
+                     reasons=[EMBED_TOO_LONG],
+                     chunks=chunk_statistics(created=0, failed_to_create=42)),
+        kb_doc_event(t + 3_998, "ERROR", "INDEXING_FAILED", "pricing 2026.xlsx",
+                     reasons=["Failed to write to the vector store: 403 Forbidden"],
+                     chunks=chunk_statistics(created=0, failed_to_create=12)),
+        kb_event(t + 4_310, RESOURCE_STATUS_CHANGED, ignored, "WARN"),
+        kb_doc_event(t + 6_741, "INFO", "INDEXED", "faq.md",
+                     chunks=chunk_statistics(created=9)),
         kb_job_event(t + 8_215, "COMPLETE",
                      resource_statistics(ingested=1, scheduled_for_ingestion=4, failed=2)),
     ]
@@ -587,23 +393,11 @@ def kb_managed_events():
         }
         if error:
             event["error_message"] = error
-        return {
-            "event_timestamp": at,
-            "event": event,
-            "event_version": "1.0",
-            "event_type": "StartIngestionJob.ResourceStatusChanged",
-            "level": level,
-        }
+        return kb_event(at, RESOURCE_STATUS_CHANGED, event, level)
 
-    f = Fake("kb-managed")
+    f = Rng("kb-managed")
     return [
-        {
-            "event_timestamp": t,
-            "event": {"message": "Crawling started"},
-            "event_version": "1.0",
-            "event_type": "StartIngestionJob.StatusChanged",
-            "level": "INFO",
-        },
+        kb_event(t, "StartIngestionJob.StatusChanged", {"message": "Crawling started"}, "INFO"),
         document(t + 5_120, "INFO", "doc-" + f.hex(24), "https://wiki.example.com/onboarding", True,
                  {"created": 14, "deleted": 0, "failed_to_create": 0, "failed_to_delete": 0}),
         document(t + 9_870, "ERROR", "doc-" + f.hex(24), "https://wiki.example.com/huge-page", False,
@@ -612,44 +406,42 @@ def kb_managed_events():
     ]
 
 
+def bad_lines():
+    """Plain NDJSON: a record, a line that is not JSON, a KB event, a last line cut mid-string."""
+    f = Rng("bad-lines")
+    lines = [
+        compact(success_converse(
+            "2026-11-20T19:00:01Z", f.uuid4(),
+            "Give me a fun fact about owls. " + CANARY_PROMPT,
+            "Owls can turn their heads about 270 degrees. " + CANARY_OUTPUT, 14, 11, 390,
+        )),
+        "this is not json",
+        compact(kb_doc_event(
+            epoch_ms(2026, 11, 20, 19, 0, 3, 500), "ERROR", "EMBEDDING_FAILED", "broken.docx",
+            reasons=["The embedding model returned an error: document could not be parsed."],
+            chunks=chunk_statistics(failed_to_create=1),
+        )),
+        '{"truncated": "rec',
+    ]
+    return "".join(text + "\n" for text in lines).encode("utf-8")
+
+
 # --------------------------------------------------------------------------------------------
 # CloudWatch Logs subscription documents
 # --------------------------------------------------------------------------------------------
 
 
-def log_events(label, items):
-    """items: (epoch_ms, message_string). Ids: 56 digits, increasing within a document."""
-    base = int(Fake(label).digits(56))
-    return [
-        {"id": str(base + i * 1_000_003_000_017), "timestamp": ts, "message": message}
-        for i, (ts, message) in enumerate(items)
-    ]
-
-
 def data_message(label, group, stream, filters, items):
-    return {
-        "messageType": "DATA_MESSAGE",
-        "owner": ACCOUNT,
-        "logGroup": group,
-        "logStream": stream,
-        "subscriptionFilters": filters,
-        "logEvents": log_events(label, items),
-    }
+    """items: (epoch_ms, message_string). Ids: 56 digits, increasing within a document."""
+    base = int(Rng(label).digits(56))
+    events = [log_event(str(base + i * 1_000_003_000_017), ts, text) for i, (ts, text) in enumerate(items)]
+    return subscription_document(group, stream, filters, events)
 
 
 def control_message(destination, ts):
-    return {
-        "messageType": "CONTROL_MESSAGE",
-        "owner": "CloudwatchLogs",
-        "logGroup": "",
-        "logStream": "",
-        "subscriptionFilters": [],
-        "logEvents": [{
-            "id": "",
-            "timestamp": ts,
-            "message": "CWL CONTROL MESSAGE: Checking health of destination " + destination + ".",
-        }],
-    }
+    text = "CWL CONTROL MESSAGE: Checking health of destination " + destination + "."
+    return subscription_document("", "", [], [log_event("", ts, text)],
+                                 message_type="CONTROL_MESSAGE", owner="CloudwatchLogs")
 
 
 def invocation_ms(rec, extra_ms):
@@ -659,7 +451,8 @@ def invocation_ms(rec, extra_ms):
 
 
 def firehose_documents():
-    f = Fake("firehose")
+    """The compact subscription documents Firehose concatenates into one object."""
+    f = Rng("firehose")
     ok = success_converse(
         "2026-11-20T16:20:11Z", f.uuid4(),
         "Name a colour that rhymes with bed. " + CANARY_PROMPT, "Red. " + CANARY_OUTPUT, 15, 3, 287,
@@ -669,12 +462,12 @@ def firehose_documents():
         "Draft a short thank-you note to the team. " + CANARY_PROMPT,
         "ServiceUnavailableException", "Bedrock is unable to process your request.",
     )
-    kb_fail = kb_resource_event(
+    kb_fail = kb_doc_event(
         epoch_ms(2026, 11, 20, 16, 21, 2, 560), "ERROR", "DELETION_FAILED", "old/retired-policy.pdf",
         reasons=["Failed to delete the document's vectors from the vector store: request timed out"],
         chunks=chunk_statistics(),
     )
-    return [
+    documents = [
         control_message("Firehose", epoch_ms(2026, 11, 20, 16, 19, 58, 12)),
         data_message("firehose-invocations", INVOCATION_LOG_GROUP, INVOCATION_LOG_STREAM,
                      ["bedrock-alerts"],
@@ -682,10 +475,11 @@ def firehose_documents():
         data_message("firehose-kb", KB_LOG_GROUP, KB_LOG_STREAM, ["bedrock-alerts"],
                      [(kb_fail["event_timestamp"] + 180, compact(kb_fail))]),
     ]
+    return [compact(d).encode("utf-8") for d in documents]
 
 
 def cwlogs_invocation_failure_doc():
-    f = Fake("cwlogs-invocation-failure")
+    f = Rng("cwlogs-invocation-failure")
     ok = success_converse(
         "2026-11-20T17:02:40Z", f.uuid4(),
         "Suggest a title for a blog post about bread. " + CANARY_PROMPT,
@@ -713,13 +507,13 @@ def cwlogs_invocation_failure_doc():
 def cwlogs_kb_failures_doc():
     t = epoch_ms(2026, 11, 20, 17, 30, 0, 250)
     events = [
-        kb_resource_event(t + 1_000, "ERROR", "EMBEDDING_FAILED", "manuals/router-x200.pdf",
-                          reasons=[EMBED_TOO_LONG], chunks=chunk_statistics(failed_to_create=18)),
-        kb_resource_event(t + 1_420, "ERROR", "EMBEDDING_FAILED", "manuals/switch-s48.pdf",
-                          reasons=[EMBED_TOO_LONG], chunks=chunk_statistics(failed_to_create=25)),
-        kb_resource_event(t + 2_075, "ERROR", "EMBEDDING_FAILED", "contracts/master-agreement.docx",
-                          reasons=[EMBED_TOO_LONG], chunks=chunk_statistics(failed_to_create=7)),
-        kb_resource_event(t + 2_630, "INFO", "INDEXED", "faq.md", chunks=chunk_statistics(created=9)),
+        kb_doc_event(t + 1_000, "ERROR", "EMBEDDING_FAILED", "manuals/router-x200.pdf",
+                     reasons=[EMBED_TOO_LONG], chunks=chunk_statistics(failed_to_create=18)),
+        kb_doc_event(t + 1_420, "ERROR", "EMBEDDING_FAILED", "manuals/switch-s48.pdf",
+                     reasons=[EMBED_TOO_LONG], chunks=chunk_statistics(failed_to_create=25)),
+        kb_doc_event(t + 2_075, "ERROR", "EMBEDDING_FAILED", "contracts/master-agreement.docx",
+                     reasons=[EMBED_TOO_LONG], chunks=chunk_statistics(failed_to_create=7)),
+        kb_doc_event(t + 2_630, "INFO", "INDEXED", "faq.md", chunks=chunk_statistics(created=9)),
         kb_job_event(t + 3_900, "FAILED",
                      resource_statistics(ingested=1, scheduled_for_ingestion=4, failed=3)),
     ]
@@ -728,7 +522,7 @@ def cwlogs_kb_failures_doc():
 
 
 def cwlogs_healthy_doc():
-    f = Fake("cwlogs-healthy")
+    f = Rng("cwlogs-healthy")
     a = success_converse(
         "2026-11-20T17:45:10Z", f.uuid4(),
         "Recommend a board game for four players. " + CANARY_PROMPT, "Try Ticket to Ride. " + CANARY_OUTPUT,
@@ -749,108 +543,41 @@ def cwlogs_lambda_sample_doc():
     cloudwatch logs` use as their sample: a DATA_MESSAGE from an application log group whose
     two messages are plain text, not JSON. Kept as AWS writes it (its own account, group and
     ids), not in this file's fake account."""
-    return {
-        "messageType": "DATA_MESSAGE",
-        "owner": "123456789123",
-        "logGroup": "testLogGroup",
-        "logStream": "testLogStream",
-        "subscriptionFilters": ["testFilter"],
-        "logEvents": [
-            {"id": "eventId1", "timestamp": 1440442987000, "message": "[ERROR] First test message"},
-            {"id": "eventId2", "timestamp": 1440442987001, "message": "[ERROR] Second test message"},
-        ],
-    }
-
-
-def awslogs_event(doc_bytes):
-    return {"awslogs": {"data": b64(gz(doc_bytes))}}
+    return subscription_document("testLogGroup", "testLogStream", ["testFilter"], [
+        log_event("eventId1", 1440442987000, "[ERROR] First test message"),
+        log_event("eventId2", 1440442987001, "[ERROR] Second test message"),
+    ], owner="123456789123")
 
 
 # --------------------------------------------------------------------------------------------
 # Lambda trigger events
 # --------------------------------------------------------------------------------------------
 
-
-def s3_record(key_as_sent, size, etag, label, event_time, event_name="ObjectCreated:Put",
-              event_version="2.1", extra=None):
-    f = Fake(label)
-    rec = {
-        "eventVersion": event_version,
-        "eventSource": "aws:s3",
-        "awsRegion": REGION,
-        "eventTime": event_time,
-        "eventName": event_name,
-        "userIdentity": {"principalId": "AWS:AROA" + f.token(17).upper() + ":bedrock-logging"},
-        "requestParameters": {"sourceIPAddress": "198.51.100.23"},
-        "responseElements": {
-            "x-amz-request-id": f.hex(16, upper=True),
-            "x-amz-id-2": f.b64(76),
-        },
-        "s3": {
-            "s3SchemaVersion": "1.0",
-            "configurationId": "bedrock-alerts-object-created",
-            "bucket": {
-                "name": BUCKET,
-                "ownerIdentity": {"principalId": "A3" + f.token(12).upper()},
-                "arn": BUCKET_ARN,
-            },
-            "object": {
-                "key": key_as_sent,
-                "size": size,
-                "eTag": etag,
-                "sequencer": "00" + f.hex(16, upper=True),
-            },
-        },
-    }
-    if extra:
-        rec.update(extra)
-    return rec
+SOURCE_IP = "198.51.100.23"
 
 
-def s3_notification(*records):
-    return {"Records": list(records)}
-
-
-def s3_test_event():
-    f = Fake("s3-test-event")
-    return {
-        "Service": "Amazon S3",
-        "Event": "s3:TestEvent",
-        "Time": "2026-11-20T14:00:00.000Z",
-        "Bucket": BUCKET,
-        "RequestId": f.hex(16, upper=True),
-        "HostId": f.b64(76),
-    }
-
-
-def eventbridge_object_created(key, size, etag, label, when):
-    f = Fake(label)
-    return {
-        "version": "0",
-        "id": f.uuid4(),
-        "detail-type": "Object Created",
-        "source": "aws.s3",
-        "account": ACCOUNT,
-        "time": when,
-        "region": REGION,
-        "resources": [BUCKET_ARN],
-        "detail": {
-            "version": "0",
-            "bucket": {"name": BUCKET},
-            "object": {"key": key, "size": size, "etag": etag, "sequencer": "00" + f.hex(16, upper=True)},
-            "request-id": f.hex(16, upper=True),
-            "requester": ACCOUNT,
-            "source-ip-address": "198.51.100.23",
-            "reason": "PutObject",
-        },
-    }
+def object_created(key_as_sent, size, etag, label, event_time, event_name="ObjectCreated:Put",
+                   event_version="2.1", extra=None):
+    """A direct S3 notification record for the sample bucket, its ids drawn from label."""
+    f = Rng(label)
+    record = samples.s3_record(
+        key_as_sent, size, etag, bucket=BUCKET, event_time=event_time, event_name=event_name,
+        event_version=event_version, source_ip=SOURCE_IP, configuration_id="bedrock-alerts-object-created",
+        principal="AWS:AROA" + f.token(17).upper() + ":bedrock-logging",
+        request_id=f.hex(16, upper=True),
+        host_id=f.b64(76),
+        owner="A3" + f.token(12).upper(),
+        sequencer="00" + f.hex(16, upper=True),
+    )
+    record.update(extra or {})
+    return record
 
 
 SQS_QUEUE_ARN = "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":bedrock-alerts-s3-events"
 
 
 def sqs_record(body, label, sent_ms, sender_id):
-    f = Fake(label)
+    f = Rng(label)
     return {
         "messageId": f.uuid4(),
         "receiptHandle": "AQEB" + f.b64(168),
@@ -869,15 +596,15 @@ def sqs_record(body, label, sent_ms, sender_id):
     }
 
 
-def sns_envelope(message, label, when):
-    f = Fake(label)
+def sns_envelope(text, label, when):
+    f = Rng(label)
     topic = "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":bedrock-alerts-s3-fanout"
     return {
         "Type": "Notification",
         "MessageId": f.uuid4(),
         "TopicArn": topic,
         "Subject": "Amazon S3 Notification",
-        "Message": message,
+        "Message": text,
         "Timestamp": when,
         "SignatureVersion": "1",
         "Signature": f.b64(342) + "==",
@@ -889,7 +616,7 @@ def sns_envelope(message, label, when):
 
 
 def batch_ops_v1(key, label):
-    f = Fake(label)
+    f = Rng(label)
     return {
         "invocationSchemaVersion": "1.0",
         "invocationId": "AAAAAAAAAA" + f.token(50),
@@ -904,7 +631,7 @@ def batch_ops_v1(key, label):
 
 
 def batch_ops_v2(keys, label):
-    f = Fake(label)
+    f = Rng(label)
     return {
         "invocationSchemaVersion": "2.0",
         "invocationId": "AAAAAAAAAA" + f.token(50),
@@ -917,27 +644,108 @@ def batch_ops_v2(keys, label):
 
 
 def kinesis_event(data_bytes, label, arrival_ms):
-    f = Fake(label)
+    f = Rng(label)
     seq = f.digits(56)
-    stream_arn = "arn:aws:kinesis:" + REGION + ":" + ACCOUNT + ":stream/bedrock-alerts-cwlogs"
-    return {
-        "Records": [{
-            "kinesis": {
-                "kinesisSchemaVersion": "1.0",
-                "partitionKey": f.hex(32),
-                "sequenceNumber": seq,
-                "data": b64(data_bytes),
-                "approximateArrivalTimestamp": arrival_ms / 1000,
-            },
-            "eventSource": "aws:kinesis",
-            "eventVersion": "1.0",
-            "eventID": "shardId-000000000000:" + seq,
-            "eventName": "aws:kinesis:record",
-            "invokeIdentityArn": "arn:aws:iam::" + ACCOUNT + ":role/bedrock-alerts-cwlogs-function",
-            "awsRegion": REGION,
-            "eventSourceARN": stream_arn,
-        }],
+    kinesis = {
+        "kinesisSchemaVersion": "1.0",
+        "partitionKey": f.hex(32),
+        "sequenceNumber": seq,
+        "data": b64(data_bytes),
+        "approximateArrivalTimestamp": arrival_ms / 1000,
     }
+    return {"Records": [kinesis_record(
+        kinesis, "shardId-000000000000:" + seq,
+        "arn:aws:iam::" + ACCOUNT + ":role/bedrock-alerts-cwlogs-function",
+        "arn:aws:kinesis:" + REGION + ":" + ACCOUNT + ":stream/bedrock-alerts-cwlogs",
+    )]}
+
+
+# The trigger events, one function each. Those naming a log object describe the object
+# written under objects/ (its size and ETag).
+
+
+def s3_object_created():
+    batch = batch_gz("invocation-batch")
+    return s3_notification(object_created(
+        form_url_encode_key(BATCH_KEY), len(batch), md5_hex(batch), "s3-batch", "2026-11-20T14:05:12.871Z"))
+
+
+def s3_object_created_odd_key():
+    kb = batch_gz("kb-application-logs")
+    encoded = form_url_encode_key(ODD_KEY)
+    assert encoded == ODD_KEY_ENCODED, encoded
+    return s3_notification(object_created(
+        encoded, len(kb), multipart_etag(kb), "s3-odd-key", "2026-11-20T15:12:40.518Z",
+        event_name="ObjectCreated:CompleteMultipartUpload", event_version="2.3",
+        extra={"awsGeneratedTags": {}}))
+
+
+def s3_permission_check():
+    return s3_notification(object_created(
+        PERMISSION_CHECK_KEY, 0, md5_hex(b""), "s3-permission-check", "2026-11-20T13:58:03.114Z"))
+
+
+def s3_data_object():
+    return s3_notification(object_created(
+        DATA_OBJECT_KEY, 2048, Rng("s3-data-object-etag").hex(32), "s3-data-object",
+        "2026-11-20T14:05:04.902Z"))
+
+
+def s3_test():
+    f = Rng("s3-test-event")
+    return s3_test_event("2026-11-20T14:00:00.000Z", BUCKET, f.hex(16, upper=True), f.b64(76))
+
+
+def eventbridge_object_created():
+    batch = batch_gz("invocation-batch")
+    f = Rng("eventbridge-batch")
+    return object_created_event(f.uuid4(), "2026-11-20T14:05:12Z", BUCKET, {
+        "version": "0",
+        "bucket": {"name": BUCKET},
+        "object": {"key": BATCH_KEY, "size": len(batch), "etag": md5_hex(batch),
+                   "sequencer": "00" + f.hex(16, upper=True)},
+        "request-id": f.hex(16, upper=True),
+        "requester": ACCOUNT,
+        "source-ip-address": SOURCE_IP,
+        "reason": "PutObject",
+    })
+
+
+def sqs_s3_notification():
+    sender = "AIDA" + Rng("sqs-sender").token(17).upper()
+    return {"Records": [
+        sqs_record(compact(s3_object_created()), "sqs-1", epoch_ms(2026, 11, 20, 14, 5, 13, 40), sender),
+        sqs_record(compact(s3_test()), "sqs-2", epoch_ms(2026, 11, 20, 14, 0, 0, 380), sender),
+    ]}
+
+
+def sqs_sns_s3_notification():
+    kb = batch_gz("kb-application-logs")
+    direct = s3_notification(object_created(
+        form_url_encode_key(KB_KEY), len(kb), md5_hex(kb), "s3-kb", "2026-11-20T15:10:05.277Z"))
+    envelope = sns_envelope(compact(direct), "sns-kb", "2026-11-20T15:10:05.402Z")
+    # SNS renders the envelope with 2-space indentation and " : " separators.
+    sns_body = json.dumps(envelope, indent=2, separators=(",", " : "))
+    return {"Records": [
+        sqs_record(sns_body, "sqs-sns-1", epoch_ms(2026, 11, 20, 15, 10, 5, 430),
+                   "AIDA" + Rng("sns-sender").token(17).upper()),
+    ]}
+
+
+def s3_batch_operations_v1():
+    return batch_ops_v1(form_url_encode_key(BATCH_KEY), "batch-v1")
+
+
+def s3_batch_operations_v2():
+    return batch_ops_v2([form_url_encode_key(BATCH_KEY), form_url_encode_key(KB_KEY)], "batch-v2")
+
+
+def awslogs(document_gz):
+    return awslogs_event(b64(document_gz))
+
+
+def kinesis_cwlogs(document_gz):
+    return kinesis_event(document_gz, "kinesis", epoch_ms(2026, 11, 20, 17, 2, 48, 613))
 
 
 # --------------------------------------------------------------------------------------------
@@ -948,7 +756,9 @@ README = """\
 # Sample events for bedrock-alerts
 
 Generated by `python3 scripts/make_events.py` (deterministic; re-running rewrites identical
-bytes). Do not edit by hand: change the script and re-run it.
+bytes). Do not edit by hand: change the script and re-run it. `scripts/test.sh` starts with
+`python3 scripts/make_events.py --check`, which fails on any file here that differs from what
+the script writes, that it does not write, or that is missing.
 
 All data is fake but shaped like the real formats Bedrock, CloudWatch Logs, S3, SQS and SNS produce:
 account `111122223333`, region `us-east-1`, bucket `bedrock-alerts-logs-111122223333`,
@@ -1018,132 +828,84 @@ above at these keys:
 """
 
 
+
+def cwlogs_control_doc():
+    return control_message("Kinesis stream", epoch_ms(2026, 11, 20, 17, 0, 0, 5))
+
+
 # --------------------------------------------------------------------------------------------
-# Assemble and write
+# What is written, as tables
 # --------------------------------------------------------------------------------------------
+
+# objects/<stem>.json.gz: a gzip NDJSON log batch, with objects/<stem>.ndjson its decoded twin.
+GZIP_BATCHES = {
+    "invocation-batch": invocation_batch_records,
+    "invocation-batch-healthy": healthy_batch_records,
+    "kb-application-logs": kb_application_events,
+}
+
+
+@functools.cache
+def batch_ndjson(stem):
+    return ndjson(GZIP_BATCHES[stem]())
+
+
+@functools.cache
+def batch_gz(stem):
+    return gz(batch_ndjson(stem))
+
+
+# objects/<name>: the other log objects, as bytes.
+OBJECTS = {
+    "firehose-cwlogs.gz": lambda: b"".join(gz(d) for d in firehose_documents()),
+    "firehose-cwlogs.decoded.json": lambda: b"".join(d + b"\n" for d in firehose_documents()),
+    "amazon-bedrock-logs-permission-check": lambda: b"",
+    "kb-managed-logs.ndjson": lambda: ndjson(kb_managed_events()),
+    "bad-lines.ndjson": bad_lines,
+}
+
+# <name>: Lambda trigger events naming S3 objects, written indented.
+TRIGGER_EVENTS = {
+    "s3-object-created.json": s3_object_created,
+    "s3-object-created-odd-key.json": s3_object_created_odd_key,
+    "s3-permission-check.json": s3_permission_check,
+    "s3-data-object.json": s3_data_object,
+    "s3-test-event.json": s3_test,
+    "eventbridge-object-created.json": eventbridge_object_created,
+    "sqs-s3-notification.json": sqs_s3_notification,
+    "sqs-sns-s3-notification.json": sqs_sns_s3_notification,
+    "s3-batch-operations-v1.json": s3_batch_operations_v1,
+    "s3-batch-operations-v2.json": s3_batch_operations_v2,
+}
+
+# <stem>.json: a Lambda event carrying a gzip'ed subscription document (the event function is
+# given the gzip), with <stem>.decoded.json the document, compact, beside it.
+PAYLOAD_EVENTS = {
+    "cwlogs-invocation-failure": (cwlogs_invocation_failure_doc, awslogs),
+    "cwlogs-kb-failures": (cwlogs_kb_failures_doc, awslogs),
+    "cwlogs-control-message": (cwlogs_control_doc, awslogs),
+    "cwlogs-healthy": (cwlogs_healthy_doc, awslogs),
+    "cwlogs-lambda-sample": (cwlogs_lambda_sample_doc, awslogs),
+    "kinesis-cwlogs": (cwlogs_invocation_failure_doc, kinesis_cwlogs),
+}
 
 
 def build():
-    files = {}
-
-    def obj(name, data):
-        files["objects/" + name] = data
-
-    # A. log objects
-    batch_nd = ndjson(invocation_batch_records())
-    batch_gz = gz(batch_nd)
-    obj("invocation-batch.ndjson", batch_nd)
-    obj("invocation-batch.json.gz", batch_gz)
-
-    healthy_nd = ndjson(healthy_batch_records())
-    obj("invocation-batch-healthy.ndjson", healthy_nd)
-    obj("invocation-batch-healthy.json.gz", gz(healthy_nd))
-
-    kb_nd = ndjson(kb_application_events())
-    kb_gz = gz(kb_nd)
-    obj("kb-application-logs.ndjson", kb_nd)
-    obj("kb-application-logs.json.gz", kb_gz)
-
-    fh_docs = [compact(d).encode("utf-8") for d in firehose_documents()]
-    obj("firehose-cwlogs.gz", b"".join(gz(d) for d in fh_docs))
-    obj("firehose-cwlogs.decoded.json", b"".join(d + b"\n" for d in fh_docs))
-
-    obj("amazon-bedrock-logs-permission-check", b"")
-    obj("kb-managed-logs.ndjson", ndjson(kb_managed_events()))
-
-    f = Fake("bad-lines")
-    bad_ok = success_converse(
-        "2026-11-20T19:00:01Z", f.uuid4(),
-        "Give me a fun fact about owls. " + CANARY_PROMPT,
-        "Owls can turn their heads about 270 degrees. " + CANARY_OUTPUT, 14, 11, 390,
-    )
-    bad_kb = kb_resource_event(
-        epoch_ms(2026, 11, 20, 19, 0, 3, 500), "ERROR", "EMBEDDING_FAILED", "broken.docx",
-        reasons=["The embedding model returned an error: document could not be parsed."],
-        chunks=chunk_statistics(failed_to_create=1),
-    )
-    obj("bad-lines.ndjson", (compact(bad_ok) + "\nthis is not json\n" + compact(bad_kb)
-                             + "\n" + '{"truncated": "rec' + "\n").encode("utf-8"))
-
-    # B. Lambda trigger events
-    def event(name, obj_):
-        files[name] = pretty(obj_).encode("utf-8")
-
-    direct_batch = s3_notification(s3_record(
-        form_url_encode_key(BATCH_KEY), len(batch_gz), md5_hex(batch_gz), "s3-batch",
-        "2026-11-20T14:05:12.871Z"))
-    event("s3-object-created.json", direct_batch)
-
-    encoded = form_url_encode_key(ODD_KEY)
-    assert encoded == ODD_KEY_ENCODED, encoded
-    event("s3-object-created-odd-key.json", s3_notification(s3_record(
-        encoded, len(kb_gz), multipart_etag(kb_gz), "s3-odd-key", "2026-11-20T15:12:40.518Z",
-        event_name="ObjectCreated:CompleteMultipartUpload", event_version="2.3",
-        extra={"awsGeneratedTags": {}})))
-
-    event("s3-permission-check.json", s3_notification(s3_record(
-        PERMISSION_CHECK_KEY, 0, md5_hex(b""), "s3-permission-check", "2026-11-20T13:58:03.114Z")))
-
-    event("s3-data-object.json", s3_notification(s3_record(
-        DATA_OBJECT_KEY, 2048, Fake("s3-data-object-etag").hex(32), "s3-data-object",
-        "2026-11-20T14:05:04.902Z")))
-
-    test_event = s3_test_event()
-    event("s3-test-event.json", test_event)
-
-    event("eventbridge-object-created.json", eventbridge_object_created(
-        BATCH_KEY, len(batch_gz), md5_hex(batch_gz), "eventbridge-batch", "2026-11-20T14:05:12Z"))
-
-    sender_s3 = "AIDA" + Fake("sqs-sender").token(17).upper()
-    event("sqs-s3-notification.json", {"Records": [
-        sqs_record(compact(direct_batch), "sqs-1", epoch_ms(2026, 11, 20, 14, 5, 13, 40), sender_s3),
-        sqs_record(compact(test_event), "sqs-2", epoch_ms(2026, 11, 20, 14, 0, 0, 380), sender_s3),
-    ]})
-
-    kb_direct = s3_notification(s3_record(
-        form_url_encode_key(KB_KEY), len(kb_gz), md5_hex(kb_gz), "s3-kb", "2026-11-20T15:10:05.277Z"))
-    envelope = sns_envelope(compact(kb_direct), "sns-kb", "2026-11-20T15:10:05.402Z")
-    # SNS renders the envelope with 2-space indentation and " : " separators.
-    sns_body = json.dumps(envelope, indent=2, separators=(",", " : "))
-    event("sqs-sns-s3-notification.json", {"Records": [
-        sqs_record(sns_body, "sqs-sns-1", epoch_ms(2026, 11, 20, 15, 10, 5, 430),
-                   "AIDA" + Fake("sns-sender").token(17).upper()),
-    ]})
-
-    event("s3-batch-operations-v1.json", batch_ops_v1(form_url_encode_key(BATCH_KEY), "batch-v1"))
-    event("s3-batch-operations-v2.json", batch_ops_v2(
-        [form_url_encode_key(BATCH_KEY), form_url_encode_key(KB_KEY)], "batch-v2"))
-
-    def awslogs(stem, doc):
-        raw = compact(doc).encode("utf-8")
+    """Every file of events/, by path relative to it."""
+    files = {"README.md": README.encode("utf-8")}
+    for stem in GZIP_BATCHES:
+        files["objects/" + stem + ".ndjson"] = batch_ndjson(stem)
+        files["objects/" + stem + ".json.gz"] = batch_gz(stem)
+    for name, data in OBJECTS.items():
+        files["objects/" + name] = data()
+    for name, event in TRIGGER_EVENTS.items():
+        files[name] = pretty(event())
+    for stem, (document, event) in PAYLOAD_EVENTS.items():
+        raw = compact(document()).encode("utf-8")
         files[stem + ".decoded.json"] = raw
-        event(stem + ".json", awslogs_event(raw))
-        return raw
-
-    failure_raw = awslogs("cwlogs-invocation-failure", cwlogs_invocation_failure_doc())
-    awslogs("cwlogs-kb-failures", cwlogs_kb_failures_doc())
-    awslogs("cwlogs-control-message",
-            control_message("Kinesis stream", epoch_ms(2026, 11, 20, 17, 0, 0, 5)))
-    awslogs("cwlogs-healthy", cwlogs_healthy_doc())
-    awslogs("cwlogs-lambda-sample", cwlogs_lambda_sample_doc())
-
-    event("kinesis-cwlogs.json",
-          kinesis_event(gz(failure_raw), "kinesis", epoch_ms(2026, 11, 20, 17, 2, 48, 613)))
-    files["kinesis-cwlogs.decoded.json"] = failure_raw
-
-    files["README.md"] = README.encode("utf-8")
+        files[stem + ".json"] = pretty(event(gz(raw)))
     return files
 
 
-def main():
-    files = build()
-    for rel, data in sorted(files.items()):
-        path = EVENTS / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    for rel in sorted(files):
-        print("%9d  events/%s" % (os.path.getsize(EVENTS / rel), rel))
-
-
 if __name__ == "__main__":
-    main()
+    samples.main(__doc__, "events", build)

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # The whole test suite, runnable on a fresh machine that has only the Rust toolchain and
 # Python: it installs its own tools (pinned, into .venv), then runs
-#   1. cargo fmt --check, clippy (-D warnings), and every Rust unit/integration test
-#   2. cfn-lint, sam validate --lint, the template tests (policies, and the subscription
+#   1. the sample generators' --check (standard-library Python): events/ and
+#      tests/fixtures/bad-inputs/ are byte for byte what scripts/make_events.py and
+#      scripts/make_bad_inputs.py write
+#   2. cargo fmt --check, clippy (-D warnings), and every Rust unit/integration test
+#   3. the generators' own tests (their --check catches an edited copy)
+#   4. cfn-lint, sam validate --lint, the template tests (policies, and the subscription
 #      filter patterns against the classifier, through the CLI cargo test built) and checkov
-#   3. sam build (rust-cargolambda, arm64 bootstrap binaries)
-#   4. the end-to-end tests: a moto server (S3, SNS, SQS) and the Lambda runtime API
+#   5. sam build (rust-cargolambda, arm64 bootstrap binaries)
+#   6. the end-to-end tests: a moto server (S3, SNS, SQS) and the Lambda runtime API
 #      emulator running the very bootstrap binaries sam build produced (through qemu on
 #      non-arm64 hosts), plus the CLI's S3 replay path
-#   5. cargo deny (licenses, bans, sources; pinned, installed into .tools/), after fetching
+#   7. cargo deny (licenses, bans, sources; pinned, installed into .tools/), after fetching
 #      every platform's crates
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +27,10 @@ step "Python tools into .venv (background, pinned in scripts/requirements-test.t
 scripts/venv.sh > .venv-install.log 2>&1 &
 venv_pid=$!
 
+step "Samples: events/ and tests/fixtures/bad-inputs/ are what their generators write"
+python3 scripts/make_events.py --check
+python3 scripts/make_bad_inputs.py --check
+
 step "Rust: format, lint, tests"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -31,6 +39,9 @@ cargo test --workspace --locked
 step "Waiting for the Python tools"
 if ! wait "$venv_pid"; then cat .venv-install.log; exit 1; fi
 export PATH="$PWD/.venv/bin:$PATH"
+
+step "Sample generators: --check catches an edited copy"
+pytest -q tests/scripts
 
 step "Template: cfn-lint, sam validate --lint, template tests, checkov"
 cfn-lint template.yaml
