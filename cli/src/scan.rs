@@ -7,7 +7,7 @@ use crate::jobs::{self, Event, Job};
 use bedrock_alerts::aws::s3::{list_objects, Listed};
 use bedrock_alerts::aws::sns::Publisher;
 use bedrock_alerts::config::available_cpus;
-use bedrock_alerts::outputs::alerts::group::Collector;
+use bedrock_alerts::outputs::alerts::Collector;
 use bedrock_alerts::outputs::alerts::{alerts_for, AlertOptions};
 use bedrock_alerts::outputs::lines::{self, Format};
 use bedrock_alerts::triggers::object_ref::KeyFilter;

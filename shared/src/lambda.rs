@@ -9,7 +9,7 @@ use crate::config::{Config, ConfigError};
 use crate::counts::Counts;
 use crate::engine::Engine;
 use crate::outputs::alerts::alerts_for;
-use crate::outputs::alerts::group::Collector;
+use crate::outputs::alerts::Collector;
 use crate::outputs::metrics::{emf_lines, MetricContext};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 use serde::Serialize;

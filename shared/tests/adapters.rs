@@ -14,7 +14,7 @@ use aws_sdk_sns::types::{BatchResultErrorEntry, PublishBatchResultEntry};
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
 use bedrock_alerts::aws::s3::{scan_object, FetchError, ObjectScan};
 use bedrock_alerts::aws::sns::Publisher;
-use bedrock_alerts::outputs::alerts::group::Collector;
+use bedrock_alerts::outputs::alerts::Collector;
 use bedrock_alerts::outputs::alerts::{build_alerts, AlertMessage, AlertOptions};
 use bedrock_alerts::triggers::object_ref::ObjectRef;
 use bedrock_alerts::{Engine, Finding, ReadOutcome, Severity, Source};

@@ -10,7 +10,7 @@ use aws_lambda_events::event::s3::batch_job::{S3BatchJobResponse, S3BatchJobResu
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
 use bedrock_alerts::aws::s3::{scan_object, FetchError, ObjectScan};
 use bedrock_alerts::lambda::{Budget, FunctionError, Services};
-use bedrock_alerts::outputs::alerts::group::Collector;
+use bedrock_alerts::outputs::alerts::Collector;
 use bedrock_alerts::triggers::object_events::{
     parse_trigger, BatchJob, EnvelopeError, Notification, Trigger,
 };

@@ -2,7 +2,7 @@
 //! and lists objects under a prefix for backfills.
 
 use crate::engine::{Engine, InputReport, ReadOutcome};
-use crate::outputs::alerts::group::Collector;
+use crate::outputs::alerts::Collector;
 use crate::rules::finding::Finding;
 use crate::triggers::object_ref::ObjectRef;
 use aws_sdk_s3::error::{DisplayErrorContext, SdkError};

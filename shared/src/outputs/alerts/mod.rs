@@ -1,27 +1,30 @@
 //! Alerts: findings grouped into incidents and rendered as SNS messages.
 //!
-//! Findings of one invocation are grouped — knowledge-base findings by (knowledge base,
-//! data source, job, status), invocation findings by (account, region, model, operation,
-//! error code) — so an ingestion job with 500 failed documents is one alert. Each message
-//! carries a readable text for email/SMS and a versioned JSON payload for machines
-//! (`MessageStructure=json`), stays within SNS limits, and has a deterministic id, so a
-//! retried event produces the same message (used as the FIFO deduplication id).
+//! Findings of one invocation are grouped as they stream in ([`Collector`], keyed by
+//! [`GroupKey`]), so an ingestion job with 500 failed documents is one alert. Each message
+//! carries a readable text for email/SMS ([`text`](self::text)) and a versioned JSON payload
+//! for machines ([`payload`](self::payload)), both inside one `MessageStructure=json`
+//! document that stays within SNS's limits ([`limits`](self::limits)), and has a
+//! deterministic id ([`id`](self::id)), so a retried event produces the same message (used
+//! as the FIFO deduplication id).
 
-pub mod group;
+mod collector;
+mod group;
+mod id;
+mod key;
+mod limits;
+mod payload;
+mod text;
 
-use crate::rules::finding::{truncate_utf8, Finding, Severity, Source};
-use group::{hex_sha256, Collector, Group, GroupKey, OverflowCounts};
-use serde::Serialize;
-use serde_json::json;
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+pub use collector::{Collector, OverflowCounts, DEFAULT_MAX_GROUPS};
+pub use group::{Group, MAX_REASONS};
+pub use key::{About, Fields, GroupKey, ALERT_LIMIT_REACHED};
+pub use limits::{sanitize_subject, MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS};
+pub use payload::PAYLOAD_SCHEMA;
 
-/// SNS message size limit (bytes, UTF-8).
-pub const MAX_MESSAGE_BYTES: usize = 256 * 1024;
-/// SNS subject limit: fewer than 100 ASCII characters.
-pub const MAX_SUBJECT_CHARS: usize = 99;
-/// Version of the JSON payload sent to machine subscribers.
-pub const PAYLOAD_SCHEMA: &str = "bedrock-alerts/alert/v1";
+use crate::rules::finding::{Finding, Severity};
+use limits::Draft;
+use payload::Payload;
 
 /// How findings become messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,78 +67,7 @@ impl AlertMessage {
     /// Bytes this message counts for against SNS's size limits: the message, the subject
     /// and every attribute's name, type and value.
     pub fn entry_bytes(&self) -> usize {
-        self.message.len() + self.subject.len() + attributes_bytes(&self.attributes)
-    }
-}
-
-fn attributes_bytes(attributes: &[(String, String)]) -> usize {
-    attributes
-        .iter()
-        .map(|(name, value)| name.len() + "String".len() + value.len())
-        .sum()
-}
-
-/// An alert before it is fitted to SNS's limits.
-struct Draft {
-    id: String,
-    group_id: String,
-    subject: String,
-    text: String,
-    payload: serde_json::Value,
-    attributes: Vec<(String, String)>,
-    severity: Severity,
-}
-
-impl Draft {
-    /// A draft for the group `key`, with the attributes every alert has (severity, source,
-    /// status); callers add the rest.
-    fn new(
-        key: &GroupKey,
-        id: String,
-        subject: String,
-        text: String,
-        payload: serde_json::Value,
-        severity: Severity,
-    ) -> Draft {
-        let attributes = vec![
-            ("severity".to_owned(), severity.as_str().to_owned()),
-            ("source".to_owned(), key.source.as_str().to_owned()),
-            ("status".to_owned(), key.status.clone()),
-        ];
-        Draft {
-            id,
-            group_id: key.digest(),
-            subject,
-            text,
-            payload,
-            attributes,
-            severity,
-        }
-    }
-
-    /// The message with its attributes cleaned for SNS (no control characters, at most
-    /// 256 bytes, none empty, at most 10), and the whole entry (message, subject and
-    /// attributes) within the byte budget.
-    fn finish(self, options: &AlertOptions) -> AlertMessage {
-        let mut attributes: Vec<(String, String)> = self
-            .attributes
-            .into_iter()
-            .map(|(name, value)| (name, attribute_value(&value)))
-            .filter(|(_, value)| !value.is_empty())
-            .collect();
-        attributes.truncate(10);
-        let budget = options
-            .max_message_bytes
-            .saturating_sub(self.subject.len() + attributes_bytes(&attributes));
-        let message = structured_message(&self.subject, &self.text, self.payload, budget);
-        AlertMessage {
-            id: self.id,
-            group_id: self.group_id,
-            subject: self.subject,
-            message,
-            attributes,
-            severity: self.severity,
-        }
+        self.message.len() + self.subject.len() + limits::attributes_bytes(&self.attributes)
     }
 }
 
@@ -168,7 +100,7 @@ pub fn alerts_for(collector: &Collector, options: &AlertOptions) -> Vec<AlertMes
     if overflow {
         let mut counts = collector.overflow().clone();
         for group in rest {
-            let row = (group.key.source, group.key.status.clone(), group.severity);
+            let row = (group.key.source(), group.key.status.clone(), group.severity);
             *counts.entry(row).or_default() += group.count;
         }
         let counted_only = !collector.overflow().is_empty();
@@ -179,55 +111,28 @@ pub fn alerts_for(collector: &Collector, options: &AlertOptions) -> Vec<AlertMes
 
 fn render_group(group: &Group, options: &AlertOptions) -> AlertMessage {
     let key = &group.key;
-    let severity = group.severity;
     let digest = key.digest();
     let id = group.message_id();
-    let subject = subject_for(key, severity, group.count);
-    let account = group.account_id();
-    let region = group.region();
-    let items: Vec<&Finding> = group.items.iter().take(options.items_per_alert).collect();
-    let payload = Payload {
-        schema: PAYLOAD_SCHEMA,
-        id: &id,
-        group_id: &digest,
-        severity,
-        source: key.source,
-        status: &key.status,
-        count: group.count,
-        first_timestamp: group.first_timestamp.as_deref(),
-        last_timestamp: group.last_timestamp.as_deref(),
-        account_id: account,
-        region,
-        knowledge_base_id: key.value("knowledge_base_id"),
-        data_source_id: key.value("data_source_id"),
-        ingestion_job_id: key.value("ingestion_job_id"),
-        model_id: key.value("model_id"),
-        operation: key.value("operation"),
-        reasons: group.reasons.iter().map(String::as_str).collect(),
-        next_steps: next_steps(key, region),
-        items_omitted: group.count.saturating_sub(items.len() as u64),
-        items,
-    };
-    let text = text_body(&payload);
-    let payload = serde_json::to_value(payload).unwrap_or_default();
-    let mut draft = Draft::new(key, id, subject, text, payload, severity);
-    for name in [
-        "knowledge_base_id",
-        "model_id",
-        "operation",
-        "ingestion_job_id",
-    ] {
-        if let Some(value) = key.value(name) {
-            draft.attributes.push((name.to_owned(), value.to_owned()));
-        }
-    }
-    let identity = [("account_id", account), ("region", region)];
-    for (name, value) in identity {
+    let subject = text::subject_for(key, group.severity, group.count);
+    let payload = Payload::of(group, &id, &digest, options.items_per_alert);
+    let text = text::text_body(&payload);
+    let json = serde_json::to_value(payload).unwrap_or_default();
+    let mut draft = Draft::new(key, id.clone(), subject, text, json, group.severity);
+    let fields = key.fields();
+    let attributes = [
+        ("knowledge_base_id", fields.knowledge_base_id),
+        ("model_id", fields.model_id),
+        ("operation", fields.operation),
+        ("ingestion_job_id", fields.ingestion_job_id),
+        ("account_id", group.account_id()),
+        ("region", group.region()),
+    ];
+    for (name, value) in attributes {
         if let Some(value) = value {
             draft.attributes.push((name.to_owned(), value.to_owned()));
         }
     }
-    draft.finish(options)
+    draft.finish(options.max_message_bytes)
 }
 
 /// The summary of what was not sent separately: `groups` groups past `max_alerts`, plus
@@ -244,287 +149,17 @@ fn render_overflow(
         .max()
         .unwrap_or(Severity::Warn);
     let key = GroupKey::overflow();
-    let digest = key.digest();
-    let total: u64 = counts.values().sum();
-    let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
-    let mut text = format!(
-        "bedrock-alerts reached its limit of {} alerts for one invocation.\n\
-         {total} more finding(s) in {groups} group(s){} were not sent as separate alerts:\n",
-        options.max_alerts,
-        if counted_only {
-            " and in groups past the per-invocation group limit"
-        } else {
-            ""
-        },
-    );
-    for ((source, status, severity), count) in counts {
-        let row = format!("{} {status}", source.as_str());
-        *by_status.entry(row.clone()).or_default() += count;
-        let _ = writeln!(text, "  {count} × {row} ({severity})");
-    }
-    text.push_str("\nRun `bedrock-alerts scan` on the same logs to see every finding.\n");
-    let id = hex_sha256(format!("{digest}\n{counts:?}").as_bytes());
-    let payload = json!({
-        "schema": PAYLOAD_SCHEMA, "id": id, "group_id": digest, "severity": severity,
-        "source": key.source.as_str(), "status": key.status, "count": total,
-        "groups_omitted": groups, "counts_by_status": by_status,
-    });
-    let subject = sanitize_subject(&format!(
-        "[{severity}] bedrock-alerts: {total} more findings not sent"
-    ));
-    Draft::new(&key, id, subject, text, payload, severity).finish(options)
-}
-
-#[derive(Serialize)]
-struct Payload<'a> {
-    schema: &'static str,
-    id: &'a str,
-    group_id: &'a str,
-    severity: Severity,
-    source: Source,
-    status: &'a str,
-    count: u64,
-    first_timestamp: Option<&'a str>,
-    last_timestamp: Option<&'a str>,
-    account_id: Option<&'a str>,
-    region: Option<&'a str>,
-    knowledge_base_id: Option<&'a str>,
-    data_source_id: Option<&'a str>,
-    ingestion_job_id: Option<&'a str>,
-    model_id: Option<&'a str>,
-    operation: Option<&'a str>,
-    reasons: Vec<&'a str>,
-    next_steps: Vec<String>,
-    items: Vec<&'a Finding>,
-    items_omitted: u64,
-}
-
-fn subject_for(key: &GroupKey, severity: Severity, count: u64) -> String {
-    let what = match key.source {
-        Source::KnowledgeBase => format!(
-            "Bedrock KB {}",
-            key.value("knowledge_base_id").unwrap_or("?")
-        ),
-        Source::ModelInvocation => {
-            let model = key.value("model_id").unwrap_or("?");
-            // ARNs are long: the part after the last '/' names the model or profile.
-            format!("Bedrock {}", model.rsplit('/').next().unwrap_or(model))
-        }
-        Source::Processor => "bedrock-alerts".to_owned(),
-    };
-    let times = if count > 1 {
-        format!(" x{count}")
-    } else {
-        String::new()
-    };
-    sanitize_subject(&format!("[{severity}] {what}: {}{times}", key.status))
-}
-
-/// A message attribute value: no control characters, at most 256 bytes (values come from
-/// the logs; filter policies match on identifiers, which are short).
-fn attribute_value(value: &str) -> String {
-    let clean: String = value.chars().filter(|c| !c.is_control()).collect();
-    truncate_utf8(clean.trim(), 256).to_owned()
-}
-
-/// ASCII, no control characters, starts with a letter/number/punctuation, < 100 chars.
-pub fn sanitize_subject(text: &str) -> String {
-    let ascii: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii() && !c.is_ascii_control() {
-                c
-            } else {
-                '?'
-            }
-        })
-        .collect();
-    let trimmed = ascii.trim();
-    let subject = if trimmed.chars().count() > MAX_SUBJECT_CHARS {
-        let mut cut: String = trimmed.chars().take(MAX_SUBJECT_CHARS - 3).collect();
-        cut.push_str("...");
-        cut
-    } else {
-        trimmed.to_owned()
-    };
-    if subject.is_empty() {
-        "bedrock-alerts".to_owned()
-    } else {
-        subject
-    }
-}
-
-fn next_steps(key: &GroupKey, region: Option<&str>) -> Vec<String> {
-    let region = region.unwrap_or("us-east-1");
-    match key.source {
-        Source::KnowledgeBase => {
-            let mut steps = Vec::new();
-            if let Some(kb) = key.value("knowledge_base_id") {
-                steps.push(format!(
-                    "Open the knowledge base's data source and ingestion job in the console: https://{region}.console.aws.amazon.com/bedrock/home?region={region}#/knowledge-bases (knowledge base {kb}{}{})",
-                    key.value("data_source_id").map(|d| format!(", data source {d}")).unwrap_or_default(),
-                    key.value("ingestion_job_id").map(|j| format!(", ingestion job {j}")).unwrap_or_default(),
-                ));
-            }
-            steps.push(format!(
-                "CloudWatch Logs Insights on the knowledge base's application log group: fields @timestamp, event.document_location.s3_location.uri, event.status, event.status_reasons | filter event.status = \"{}\"{}",
-                key.status,
-                key.value("ingestion_job_id").map(|j| format!(" and event.ingestion_job_id = \"{j}\"")).unwrap_or_default()
-            ));
-            steps
-        }
-        Source::ModelInvocation => vec![
-            format!(
-                "CloudWatch Logs Insights on the invocation log group: fields @timestamp, requestId, modelId, operation, errorCode | filter errorCode = \"{}\"{}",
-                key.status,
-                key.value("model_id").map(|m| format!(" and modelId = \"{m}\"")).unwrap_or_default()
-            ),
-            format!("Bedrock metrics (InvocationClientErrors, InvocationServerErrors, InvocationThrottles): https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#metricsV2:graph=~();namespace=AWS/Bedrock"),
-        ],
-        Source::Processor => vec!["Run `bedrock-alerts scan` on the input named below to see the records it could not read.".to_owned()],
-    }
-}
-
-fn text_body(payload: &Payload<'_>) -> String {
-    let mut out = String::new();
-    let what = match payload.source {
-        Source::KnowledgeBase => "Knowledge-base ingestion problem",
-        Source::ModelInvocation => "Bedrock model invocation failure",
-        Source::Processor => "bedrock-alerts could not read some logs",
-    };
-    let _ = writeln!(
-        out,
-        "{what}: {} ({}), {} occurrence(s)\n",
-        payload.status, payload.severity, payload.count
-    );
-    let rows = [
-        ("Account", payload.account_id),
-        ("Region", payload.region),
-        ("Knowledge base", payload.knowledge_base_id),
-        ("Data source", payload.data_source_id),
-        ("Ingestion job", payload.ingestion_job_id),
-        ("Model", payload.model_id),
-        ("Operation", payload.operation),
-        ("First seen", payload.first_timestamp),
-        ("Last seen", payload.last_timestamp),
-    ];
-    for (label, value) in rows {
-        if let Some(value) = value {
-            let _ = writeln!(out, "{label:<15} {value}");
-        }
-    }
-    if !payload.reasons.is_empty() {
-        out.push_str("\nWhy:\n");
-        for reason in &payload.reasons {
-            let _ = writeln!(out, "  - {reason}");
-        }
-    }
-    out.push_str("\nItems:\n");
-    for item in &payload.items {
-        let name = item
-            .document_uri
-            .as_deref()
-            .or(item.request_id.as_deref())
-            .unwrap_or("(record)");
-        let _ = writeln!(
-            out,
-            "  - {name}{}  [{}]",
-            item.timestamp
-                .as_deref()
-                .map(|t| format!(" at {t}"))
-                .unwrap_or_default(),
-            item.origin
-        );
-    }
-    if payload.items_omitted > 0 {
-        let _ = writeln!(out, "  … and {} more", payload.items_omitted);
-    }
-    out.push_str("\nNext steps:\n");
-    for step in &payload.next_steps {
-        let _ = writeln!(out, "  - {step}");
-    }
-    let _ = write!(out, "\nAlert id: {}\n", payload.id);
-    out
-}
-
-/// Builds the `MessageStructure=json` document: the JSON payload as `default` (what SQS,
-/// Lambda, HTTP(S), Firehose and email-json subscribers get), the readable text for `email`,
-/// the subject for `sms`. It stays within `max_bytes`: listed items are dropped first, then
-/// the text is cut on a char boundary (saying so), and as a last resort only the alert's
-/// identity is kept.
-fn structured_message(
-    subject: &str,
-    text: &str,
-    payload: serde_json::Value,
-    max_bytes: usize,
-) -> String {
-    let mut payload = match payload {
-        serde_json::Value::Object(map) => map,
-        _ => serde_json::Map::new(),
-    };
-    let mut text = text.to_owned();
-    loop {
-        let document = assemble(subject, &text, &payload);
-        if document.len() <= max_bytes {
-            return document;
-        }
-        let items = payload.get_mut("items").and_then(|i| i.as_array_mut());
-        if let Some(items) = items.filter(|i| !i.is_empty()) {
-            let dropped = items.len().div_ceil(2);
-            items.truncate(items.len() - dropped);
-            if let Some(omitted) = payload.get_mut("items_omitted") {
-                *omitted = json!(omitted.as_u64().unwrap_or(0) + dropped as u64);
-            }
-            payload.insert("truncated".to_owned(), json!(true));
-            continue;
-        }
-        let over = document.len() - max_bytes;
-        let keep = text.len().saturating_sub(over + TRUNCATED.len());
-        let mut cut = truncate_utf8(&text, keep).to_owned();
-        cut.push_str(TRUNCATED);
-        if cut.len() >= text.len() {
-            return assemble(subject, TRUNCATED, &identity_only(&payload));
-        }
-        text = cut;
-        payload.insert("truncated".to_owned(), json!(true));
-    }
-}
-
-const TRUNCATED: &str = "\n[message truncated to fit the SNS size limit]\n";
-
-/// The fields that identify an alert, each bounded, for a message that must be tiny.
-fn identity_only(
-    payload: &serde_json::Map<String, serde_json::Value>,
-) -> serde_json::Map<String, serde_json::Value> {
-    let mut kept = serde_json::Map::new();
-    for key in [
-        "schema", "id", "group_id", "severity", "source", "status", "count",
-    ] {
-        if let Some(value) = payload.get(key) {
-            let value = match value.as_str() {
-                Some(text) => json!(truncate_utf8(text, 128)),
-                None => value.clone(),
-            };
-            kept.insert(key.to_owned(), value);
-        }
-    }
-    kept.insert("truncated".to_owned(), json!(true));
-    kept
-}
-
-fn assemble(
-    subject: &str,
-    text: &str,
-    payload: &serde_json::Map<String, serde_json::Value>,
-) -> String {
-    let machine = serde_json::to_string(payload).unwrap_or_default();
-    json!({ "default": machine, "email": text, "sms": subject }).to_string()
+    let id = id::overflow_id(&key.digest(), counts);
+    let text = text::overflow_text(counts, groups, counted_only, options.max_alerts);
+    let payload = payload::overflow_payload(&key, &id, severity, counts, groups);
+    let subject = text::overflow_subject(severity, counts);
+    Draft::new(&key, id, subject, text, payload, severity).finish(options.max_message_bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::finding::Origin;
+    use crate::rules::finding::{Origin, Source};
 
     fn kb_failure(doc: &str) -> Finding {
         let mut f = Finding::new(Severity::Error, Source::KnowledgeBase, "EMBEDDING_FAILED");
@@ -662,15 +297,6 @@ mod tests {
         let last = payload(&alerts[2]);
         assert_eq!(last["status"], "ALERT_LIMIT_REACHED");
         assert_eq!(last["count"], 6);
-    }
-
-    #[test]
-    fn subjects_follow_sns_rules() {
-        let long = sanitize_subject(&format!("[ERROR] é\nmodel {}", "x".repeat(300)));
-        assert!(long.len() < 100);
-        assert!(long.is_ascii());
-        assert!(!long.contains('\n'));
-        assert_eq!(sanitize_subject("   "), "bedrock-alerts");
     }
 
     #[test]

@@ -1,179 +1,38 @@
-//! The engine: bytes in, findings out. Decodes an input (gzip or plain), frames its JSON
-//! documents, recognises each one and classifies it, unwrapping CloudWatch Logs payloads on
-//! the way. Pure apart from reading the given reader; findings go to a callback.
+//! One input's scan: each framed document recognised and classified, CloudWatch Logs and
+//! Kinesis envelopes unwrapped in place, findings given their origin and counted.
 
+use super::recovery::{for_each_stretch, is_one_line_document, Salvage};
+use super::Engine;
 use crate::counts::Counts;
-use crate::input::decode::{self, ReadError};
-use crate::input::framing::{for_each_frame, frames_of, salvage_frames_of, Frame};
+use crate::input::framing::{frames_of, salvage_frames_of, Frame};
 use crate::records::document::{Document, Kind, ParseError, RawDocument};
 use crate::records::envelope;
 use crate::records::fields::text;
 use crate::records::log_events::LogEvent;
-use crate::rules::finding::{Finding, Origin};
+use crate::rules::finding::{Finding, Origin, Source};
 use crate::rules::invocation;
 use crate::rules::knowledge_base;
-use crate::rules::policy::Policy;
 use crate::rules::precheck;
-use std::io::Read;
-
-/// Limits that keep hostile input from using unbounded resources.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    /// Most decoded bytes read from one input (and from one embedded payload).
-    pub max_decoded_bytes: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_decoded_bytes: decode::DEFAULT_MAX_DECODED_BYTES,
-        }
-    }
-}
-
-/// The outcome of scanning one input.
-#[derive(Debug)]
-pub struct InputReport {
-    pub counts: Counts,
-    pub outcome: ReadOutcome,
-}
-
-/// How reading an input ended. Findings made before a failure stand either way.
-#[derive(Debug)]
-pub enum ReadOutcome {
-    /// Read to the end.
-    Complete,
-    /// Cannot be read (to the end), now or ever: reported as an `UNREADABLE_INPUT` finding,
-    /// already passed to the sink and counted. Holds the finding's reason.
-    Unreadable(String),
-    /// Reading failed on a transient problem (the source itself failed): nothing is
-    /// reported, so that a caller that retries does not report it twice.
-    Interrupted(ReadError),
-}
-
-impl InputReport {
-    /// For callers that never retry (the CLI): a transient failure is reported as an
-    /// unreadable input like any other.
-    pub fn without_retry(mut self, input: &str, sink: &mut dyn FnMut(Finding)) -> InputReport {
-        if let ReadOutcome::Interrupted(error) = &self.outcome {
-            let reason = error.to_string();
-            self.outcome = report_unreadable(&mut self.counts, input, reason, sink);
-        }
-        self
-    }
-}
-
-/// Passes an `UNREADABLE_INPUT` finding to the sink and counts it.
-fn report_unreadable(
-    counts: &mut Counts,
-    input: &str,
-    reason: String,
-    sink: &mut dyn FnMut(Finding),
-) -> ReadOutcome {
-    let finding = Finding::unreadable(Origin::input(input), reason.clone());
-    counts.record(&finding);
-    sink(finding);
-    ReadOutcome::Unreadable(reason)
-}
-
-/// Classification policy plus limits: everything the engine needs to know.
-#[derive(Debug, Clone, Default)]
-pub struct Engine {
-    pub policy: Policy,
-    pub limits: Limits,
-    /// Parse every record in full. By default a healthy invocation record is counted on
-    /// the pre-check (`precheck`) alone; strict mode also reports invalid JSON inside such
-    /// a record's bodies, at the cost of parsing them.
-    pub strict: bool,
-}
 
 /// How deep CloudWatch payloads may nest inside each other (event → document → records).
 const MAX_NESTING: u8 = 2;
 
-impl Engine {
-    pub fn new(policy: Policy, limits: Limits) -> Engine {
-        Engine {
-            policy,
-            limits,
-            strict: false,
-        }
-    }
-
-    /// Scans one input read from `source`, passing each finding to `sink`.
-    pub fn scan_reader<R: Read + Send + 'static>(
-        &self,
-        input: &str,
-        source: R,
-        sink: &mut dyn FnMut(Finding),
-    ) -> InputReport {
-        let mut scan = Scan::new(self, input, sink);
-        scan.counts.inputs = 1;
-        let error = match decode::open(source, self.limits.max_decoded_bytes) {
-            Err(error) => Some(error),
-            Ok(mut decoded) => {
-                let read = for_each_frame(decoded.reader(), |frame| {
-                    scan.frame(frame, &Context::default(), 0)
-                });
-                scan.counts.raw_bytes = decoded.raw_bytes();
-                scan.counts.decoded_bytes = decoded.decoded_bytes();
-                read.err()
-                    .map(|e| ReadError::classify(e, decoded.decoded_bytes()))
-            }
-        };
-        let mut counts = scan.counts;
-        let outcome = match error {
-            None => ReadOutcome::Complete,
-            Some(error) if error.is_transient() => ReadOutcome::Interrupted(error),
-            Some(error) => report_unreadable(&mut counts, input, error.to_string(), sink),
-        };
-        InputReport { counts, outcome }
-    }
-
-    /// Reports an input that cannot be read at all (missing, denied, cannot be opened) as
-    /// one `UNREADABLE_INPUT` finding.
-    pub fn unreadable(
-        &self,
-        input: &str,
-        reason: impl Into<String>,
-        sink: &mut dyn FnMut(Finding),
-    ) -> InputReport {
-        let mut counts = Counts {
-            inputs: 1,
-            ..Counts::default()
-        };
-        let outcome = report_unreadable(&mut counts, input, reason.into(), sink);
-        InputReport { counts, outcome }
-    }
-
-    /// Scans an input that is already in memory (a Lambda event payload, a Kinesis record).
-    /// Bytes in memory cannot fail transiently: whatever stops the scan is reported.
-    pub fn scan_bytes(
-        &self,
-        input: &str,
-        bytes: &[u8],
-        sink: &mut dyn FnMut(Finding),
-    ) -> InputReport {
-        self.scan_reader(input, std::io::Cursor::new(bytes.to_vec()), sink)
-            .without_retry(input, sink)
-    }
-}
-
 /// Where a record sits when it came wrapped in a CloudWatch Logs payload. Borrowed from
 /// the enclosing documents and turned into text only when a finding is emitted.
 #[derive(Debug, Clone, Copy, Default)]
-struct Context<'c> {
-    account_id: Option<&'c str>,
-    log_group: Option<&'c str>,
+pub(super) struct Context<'c> {
+    pub(super) account_id: Option<&'c str>,
+    pub(super) log_group: Option<&'c str>,
     /// The log event the record came in.
-    event: Option<&'c LogEvent<'c>>,
-    line: Option<u64>,
+    pub(super) event: Option<&'c LogEvent<'c>>,
+    pub(super) line: Option<u64>,
 }
 
 impl Context<'_> {
     /// The context of text `lines` lines below the start of this one. Line numbers count the
     /// lines of the outermost input, so inside a log event's message they stay where the
     /// event is.
-    fn below(&self, lines: u64) -> Self {
+    pub(super) fn below(&self, lines: u64) -> Self {
         match self.event {
             Some(_) => *self,
             None => Context {
@@ -184,59 +43,19 @@ impl Context<'_> {
     }
 }
 
-/// True when a frame that did not parse is one line that opens with a bracket: framing it
-/// again would find the very same document.
-fn is_one_line_document(bytes: &[u8]) -> bool {
-    matches!(bytes.first(), Some(b'{' | b'[')) && memchr::memchr(b'\n', bytes).is_none()
-}
-
-/// Cuts text that did not parse into stretches, each beginning where a document plausibly
-/// starts: the first line, and each later line that opens an object at column 0 or holds a
-/// whole document of a known kind by itself (an indented record). Passes each stretch with
-/// the number of lines before it.
-fn for_each_stretch(bytes: &[u8], mut on_stretch: impl FnMut(u64, &[u8])) {
-    let (mut start, mut start_line) = (0, 0);
-    let (mut at, mut line) = (0, 0);
-    for text in bytes.split(|b| *b == b'\n') {
-        if at > 0 && starts_document(text) {
-            on_stretch(start_line, bytes.get(start..at).unwrap_or_default());
-            (start, start_line) = (at, line);
-        }
-        at += text.len() + 1;
-        line += 1;
-    }
-    on_stretch(start_line, bytes.get(start..).unwrap_or_default());
-}
-
-fn starts_document(line: &[u8]) -> bool {
-    match line.first() {
-        Some(b'{') => true,
-        Some(b' ' | b'\t') => {
-            let line = line.trim_ascii();
-            line.first() == Some(&b'{')
-                && Document::parse(line).is_ok_and(|doc| doc.kind != Kind::Unknown)
-        }
-        _ => false,
-    }
-}
-
-/// What salvaging one stretch found: how many documents (or healthy records) it read, and
-/// the first frame that was not one, with that frame's line.
-#[derive(Default)]
-struct Salvage {
-    read: u64,
-    broken: Option<(Option<u64>, ParseError)>,
-}
-
-struct Scan<'e, 's> {
+pub(super) struct Scan<'e, 's> {
     engine: &'e Engine,
     input: &'e str,
     sink: &'s mut dyn FnMut(Finding),
-    counts: Counts,
+    pub(super) counts: Counts,
 }
 
 impl<'e, 's> Scan<'e, 's> {
-    fn new(engine: &'e Engine, input: &'e str, sink: &'s mut dyn FnMut(Finding)) -> Scan<'e, 's> {
+    pub(super) fn new(
+        engine: &'e Engine,
+        input: &'e str,
+        sink: &'s mut dyn FnMut(Finding),
+    ) -> Scan<'e, 's> {
         Scan {
             engine,
             input,
@@ -245,7 +64,7 @@ impl<'e, 's> Scan<'e, 's> {
         }
     }
 
-    fn frame(&mut self, frame: Frame<'_>, outer: &Context<'_>, nesting: u8) {
+    pub(super) fn frame(&mut self, frame: Frame<'_>, outer: &Context<'_>, nesting: u8) {
         if self.passes_precheck(frame.bytes) {
             return;
         }
@@ -319,14 +138,19 @@ impl<'e, 's> Scan<'e, 's> {
     }
 
     /// Counts a record the pre-check finds healthy, or parses and handles a document.
-    fn read(&mut self, bytes: &[u8], context: &Context<'_>, nesting: u8) -> Result<(), ParseError> {
+    pub(super) fn read(
+        &mut self,
+        bytes: &[u8],
+        context: &Context<'_>,
+        nesting: u8,
+    ) -> Result<(), ParseError> {
         if self.passes_precheck(bytes) {
             return Ok(());
         }
         self.parsed(bytes, context, nesting)
     }
 
-    fn parsed(
+    pub(super) fn parsed(
         &mut self,
         bytes: &[u8],
         context: &Context<'_>,
@@ -437,7 +261,7 @@ impl<'e, 's> Scan<'e, 's> {
         }
     }
 
-    fn bad_record(&mut self, context: &Context<'_>, reason: String) {
+    pub(super) fn bad_record(&mut self, context: &Context<'_>, reason: String) {
         self.counts.bad_records += 1;
         let finding = Finding::unparseable(Origin::default(), reason);
         self.emit(Some(finding), context);
@@ -458,9 +282,7 @@ impl<'e, 's> Scan<'e, 's> {
         if finding.timestamp.is_none() {
             finding.timestamp = context.event.and_then(LogEvent::timestamp);
         }
-        if finding.source == crate::rules::finding::Source::KnowledgeBase
-            && finding.knowledge_base_id.is_none()
-        {
+        if finding.source == Source::KnowledgeBase && finding.knowledge_base_id.is_none() {
             finding.knowledge_base_id = context
                 .log_group
                 .and_then(knowledge_base::id_from_log_group);
