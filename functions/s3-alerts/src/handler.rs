@@ -1,27 +1,29 @@
 //! One invocation: find the objects the event names, stream each through the engine,
-//! publish the grouped alerts.
+//! publish the grouped alerts, and answer the trigger (`triggers::response` decides how).
 //!
 //! Permanent problems (an envelope that names no object, a corrupt or missing object) become
 //! findings and are never retried. Transient ones (S3 request or body stream failing, the
 //! deadline coming close, SNS failing) make the invocation — or, for SQS, only the affected
 //! messages, and for S3 Batch Operations only the affected tasks — fail so they are retried.
 
-use aws_lambda_events::event::s3::batch_job::{S3BatchJobResponse, S3BatchJobResult};
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse};
-use bedrock_alerts::aws::s3::{scan_object, FetchError, ObjectScan};
+use bedrock_alerts::aws::s3::{scan_object, FetchError};
 use bedrock_alerts::lambda::{Budget, FunctionError, Services};
 use bedrock_alerts::outputs::alerts::Collector;
 use bedrock_alerts::triggers::object_events::{
-    parse_trigger, BatchJob, EnvelopeError, Notification, Trigger,
+    parse_trigger, EnvelopeError, Notification, Trigger,
 };
 use bedrock_alerts::triggers::object_ref::ObjectRef;
+use bedrock_alerts::triggers::response::{answer, Items, Outcome};
 use bedrock_alerts::{Counts, Finding, Origin, ReadOutcome, Severity, Source};
 use futures_util::stream::{self, StreamExt};
 use lambda_runtime::LambdaEvent;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Status of a finding about an event that names no usable object.
 const UNUSABLE_EVENT: &str = "UNUSABLE_EVENT";
+
+/// One entry of a trigger: an object, or why it names none.
+type Entry = Result<ObjectRef, EnvelopeError>;
 
 pub async fn handle(
     services: &Services,
@@ -34,24 +36,61 @@ pub async fn handle(
         counts: Counts::default(),
         collector: services.collector(),
     };
-    match parse_trigger(&event.payload) {
-        Ok(Trigger::Notification(notification)) => run.notification(notification).await,
-        Ok(Trigger::Sqs(records)) => run.sqs(records).await,
-        Ok(Trigger::BatchOperations(job)) => run.batch(job).await,
+    let items = match parse_trigger(&event.payload) {
+        Ok(Trigger::Notification(Notification::TestEvent)) => {
+            tracing::info!("s3:TestEvent received; nothing to do");
+            Items::TestEvent
+        }
+        Ok(Trigger::Notification(Notification::Objects(entries))) => {
+            Items::Objects(run.read_all(entries).await)
+        }
+        Ok(Trigger::Sqs(records)) => {
+            // Every object of every message, read together, then handed back per message.
+            let mut owners = Vec::new();
+            let mut entries = Vec::new();
+            for (index, record) in records.iter().enumerate() {
+                let listed = match &record.notification {
+                    Err(error) => vec![Err(error.clone())],
+                    Ok(Notification::TestEvent) => Vec::new(),
+                    Ok(Notification::Objects(listed)) => listed.clone(),
+                };
+                owners.extend(std::iter::repeat_n(index, listed.len()));
+                entries.extend(listed);
+            }
+            let mut messages: Vec<(String, Vec<Outcome<FunctionError>>)> = records
+                .into_iter()
+                .map(|record| (record.message_id, Vec::new()))
+                .collect();
+            for (owner, outcome) in owners.into_iter().zip(run.read_all(entries).await) {
+                if let Some((_, outcomes)) = messages.get_mut(owner) {
+                    outcomes.push(outcome);
+                }
+            }
+            Items::Sqs(messages)
+        }
+        Ok(Trigger::BatchOperations(job)) => {
+            let (ids, entries): (Vec<String>, Vec<Entry>) = job
+                .tasks
+                .into_iter()
+                .map(|task| (task.task_id, task.object))
+                .unzip();
+            Items::Batch {
+                schema_version: job.schema_version,
+                invocation_id: job.invocation_id,
+                tasks: ids.into_iter().zip(run.read_all(entries).await).collect(),
+            }
+        }
         Err(error) => {
             run.unusable(&error);
-            run.finish(Ok(json!({}))).await
+            Items::Unrecognised
         }
-    }
-}
-
-/// What became of one object.
-enum Outcome {
-    Read,
-    Skipped,
-    /// Read to the end but permanently unusable (missing, corrupt): reported as a finding.
-    Unreadable(String),
-    Transient(FunctionError),
+    };
+    // Published also when some objects must be retried: alerts carry deterministic ids, so
+    // FIFO topics drop the repeat.
+    let published = services
+        .deliver(&run.counts, &run.collector, &run.budget)
+        .await;
+    answer(items, published)
 }
 
 struct Run<'s> {
@@ -63,139 +102,36 @@ struct Run<'s> {
 }
 
 impl Run<'_> {
-    async fn notification(mut self, notification: Notification) -> Result<Value, FunctionError> {
-        let Notification::Objects(objects) = notification else {
-            tracing::info!("s3:TestEvent received; nothing to do");
-            return self.finish(Ok(json!({ "test_event": true }))).await;
-        };
-        let total = objects.len();
-        let objects = self.usable(objects);
-        let mut failure = None;
-        for outcome in self.read_all(&objects).await {
-            if let Outcome::Transient(error) = outcome {
-                failure.get_or_insert(error);
-            }
-        }
-        let result = match failure {
-            Some(error) => Err(error),
-            None => Ok(json!({ "objects": total })),
-        };
-        self.finish(result).await
-    }
-
-    async fn sqs(
-        mut self,
-        records: Vec<bedrock_alerts::triggers::object_events::SqsRecord>,
-    ) -> Result<Value, FunctionError> {
-        // Every object of every message, read together; then each message is retried if
-        // any of its objects failed transiently.
-        let mut owners = Vec::new();
-        let mut objects = Vec::new();
-        for (index, record) in records.iter().enumerate() {
-            match &record.notification {
-                Err(error) => self.unusable(error),
-                Ok(Notification::TestEvent) => {}
-                Ok(Notification::Objects(listed)) => {
-                    let usable = self.usable(listed.clone());
-                    owners.extend(std::iter::repeat_n(index, usable.len()));
-                    objects.extend(usable);
-                }
-            }
-        }
-        let outcomes = self.read_all(&objects).await;
-        let mut retry = vec![false; records.len()];
-        for (owner, outcome) in owners.into_iter().zip(outcomes) {
-            if let (Outcome::Transient(_), Some(flag)) = (outcome, retry.get_mut(owner)) {
-                *flag = true;
-            }
-        }
-        let mut response = SqsBatchResponse::default();
-        for (record, retry) in records.into_iter().zip(retry) {
-            if retry {
-                let mut failure = BatchItemFailure::default();
-                failure.item_identifier = record.message_id;
-                response.batch_item_failures.push(failure);
-            }
-        }
-        let value = serde_json::to_value(&response).unwrap_or_default();
-        self.finish(Ok(value)).await
-    }
-
-    async fn batch(mut self, job: BatchJob) -> Result<Value, FunctionError> {
-        let objects: Vec<ObjectRef> = job
-            .tasks
-            .iter()
-            .filter_map(|t| t.object.clone().ok())
+    /// Reads the entries' objects, up to `OBJECT_CONCURRENCY` at once, and adds what they
+    /// held in their order; an entry that names no object is reported. One outcome per
+    /// entry, in order.
+    async fn read_all(&mut self, entries: Vec<Entry>) -> Vec<Outcome<FunctionError>> {
+        let objects: Vec<Result<ObjectRef, String>> = entries
+            .into_iter()
+            .map(|entry| {
+                entry.map_err(|error| {
+                    self.unusable(&error);
+                    error.to_string()
+                })
+            })
             .collect();
-        let mut outcomes = self.read_all(&objects).await.into_iter();
-        let mut results = Vec::new();
-        for task in job.tasks {
-            let outcome = match &task.object {
-                Err(error) => {
-                    self.unusable(error);
-                    None
-                }
-                Ok(_) => outcomes.next(),
-            };
-            let (code, detail) = match outcome {
-                None => (
-                    "PermanentFailure",
-                    task.object.err().map(|e| e.to_string()).unwrap_or_default(),
-                ),
-                Some(Outcome::Read) => ("Succeeded", "scanned".to_owned()),
-                Some(Outcome::Skipped) => ("Succeeded", "skipped: not a log object".to_owned()),
-                Some(Outcome::Unreadable(reason)) => ("PermanentFailure", reason),
-                Some(Outcome::Transient(error)) => ("TemporaryFailure", error.to_string()),
-            };
-            let mut result = S3BatchJobResult::default();
-            result.task_id = Some(task.task_id);
-            result.result_code = Some(code.to_owned());
-            result.result_string = Some(detail);
-            results.push(result);
-        }
-        let delivered = self.deliver().await;
-        if let Err(error) = &delivered {
-            // Nothing found in this run was sent: every task must run again.
-            for result in &mut results {
-                result.result_code = Some("TemporaryFailure".to_owned());
-                result.result_string = Some(error.to_string());
-            }
-        }
-        let mut response = S3BatchJobResponse::default();
-        response.invocation_schema_version = Some(job.schema_version);
-        response.treat_missing_keys_as = Some("PermanentFailure".to_owned());
-        response.invocation_id = Some(job.invocation_id);
-        response.results = results;
-        Ok(serde_json::to_value(&response).unwrap_or_default())
-    }
-
-    /// Objects from an envelope; the records that name none are reported as unusable.
-    fn usable(&mut self, objects: Vec<Result<ObjectRef, EnvelopeError>>) -> Vec<ObjectRef> {
-        let mut usable = Vec::new();
-        for object in objects {
-            match object {
-                Ok(object) => usable.push(object),
-                Err(error) => self.unusable(&error),
-            }
-        }
-        usable
-    }
-
-    /// Reads the objects, up to `OBJECT_CONCURRENCY` at once, and adds what they held in
-    /// their order. One outcome per object, in order.
-    async fn read_all(&mut self, objects: &[ObjectRef]) -> Vec<Outcome> {
         let concurrency = self.services.config.object_concurrency.max(1);
         let this: &Self = self;
-        let results: Vec<(Outcome, Option<ObjectScan<Collector>>)> = stream::iter(objects)
-            .map(|object| this.read_one(object))
+        let results: Vec<(Outcome<FunctionError>, Option<Read>)> = stream::iter(objects)
+            .map(|object| async move {
+                match object {
+                    Ok(object) => this.read_one(&object).await,
+                    Err(reason) => (Outcome::Unreadable(reason), None),
+                }
+            })
             .buffered(concurrency)
             .collect()
             .await;
         let mut outcomes = Vec::with_capacity(results.len());
-        for (outcome, scan) in results {
-            if let Some(scan) = scan {
-                self.counts += &scan.report.counts;
-                self.collector.absorb(scan.findings);
+        for (outcome, read) in results {
+            if let Some((counts, findings)) = read {
+                self.counts += &counts;
+                self.collector.absorb(findings);
             }
             outcomes.push(outcome);
         }
@@ -203,7 +139,7 @@ impl Run<'_> {
     }
 
     /// Reads one object unless it is to be skipped or time is short.
-    async fn read_one(&self, object: &ObjectRef) -> (Outcome, Option<ObjectScan<Collector>>) {
+    async fn read_one(&self, object: &ObjectRef) -> (Outcome<FunctionError>, Option<Read>) {
         if let Some(skip) = self.services.config.key_filter.skip(object) {
             tracing::debug!(key = %object.key, reason = skip.as_str(), "skipped");
             return (Outcome::Skipped, None);
@@ -222,7 +158,7 @@ impl Run<'_> {
                     ReadOutcome::Unreadable(reason) => Outcome::Unreadable(reason.clone()),
                     _ => Outcome::Read,
                 };
-                (outcome, Some(scan))
+                (outcome, Some((scan.report.counts, scan.findings)))
             }
             Err(error) if !self.budget.can_read() => {
                 tracing::warn!(key = %object.key, error = %error, "not read to the end before the deadline; it will be retried");
@@ -244,22 +180,7 @@ impl Run<'_> {
         self.counts.record(&finding);
         self.collector.push(finding);
     }
-
-    async fn deliver(&self) -> Result<usize, FunctionError> {
-        self.services
-            .deliver(&self.counts, &self.collector, &self.budget)
-            .await
-    }
-
-    /// Publishes what was found (also when some objects must be retried: alerts carry
-    /// deterministic ids, so FIFO topics drop the repeat), then returns the result.
-    async fn finish(self, result: Result<Value, FunctionError>) -> Result<Value, FunctionError> {
-        let sent = self.deliver().await?;
-        result.map(|mut value| {
-            if let Some(map) = value.as_object_mut() {
-                map.insert("alerts".to_owned(), json!(sent));
-            }
-            value
-        })
-    }
 }
+
+/// What one object held: its counts and its findings.
+type Read = (Counts, Collector);

@@ -3,3 +3,5 @@
 
 pub mod object_events;
 pub mod object_ref;
+#[cfg(feature = "lambda")]
+pub mod response;
