@@ -4,11 +4,11 @@
 use crate::args::{OutputFormat, ScanArgs};
 use crate::inputs::{self, Input};
 use crate::jobs::{self, Event, Job};
+use bedrock_alerts::aws::delivery::Delivery;
 use bedrock_alerts::aws::s3::{list_objects, Listed};
-use bedrock_alerts::aws::sns::Publisher;
 use bedrock_alerts::config::available_cpus;
+use bedrock_alerts::config::DeliveryConfig;
 use bedrock_alerts::outputs::alerts::Collector;
-use bedrock_alerts::outputs::alerts::{alerts_for, AlertOptions};
 use bedrock_alerts::outputs::lines::{self, Format};
 use bedrock_alerts::triggers::object_ref::KeyFilter;
 use bedrock_alerts::triggers::object_ref::ObjectRef;
@@ -62,21 +62,6 @@ pub async fn run(args: ScanArgs) -> ExitCode {
         )
     };
     let min_severity = Severity::from(args.min_severity);
-    let mut sink = Sink {
-        out: io::BufWriter::new(io::stdout()),
-        format: match args.format {
-            OutputFormat::Text => Format::Text,
-            OutputFormat::Json => Format::Json,
-        },
-        colour: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        min_severity,
-        collector: args
-            .publish
-            .as_ref()
-            .map(|_| Collector::new(min_severity, AlertOptions::default().items_per_alert)),
-        counts: Counts::default(),
-        broken_pipe: false,
-    };
     let inputs = inputs::expand(&args.inputs);
     let needs_aws = args.publish.is_some() || inputs.iter().any(|i| matches!(i, Input::S3 { .. }));
     let sdk = if needs_aws {
@@ -87,6 +72,28 @@ pub async fn run(args: ScanArgs) -> ExitCode {
     let s3 = sdk
         .as_ref()
         .map(|sdk| bedrock_alerts::aws::s3_client(sdk, args.s3_path_style));
+    let delivery = match (&args.publish, &sdk) {
+        (Some(topic), Some(sdk)) => Some(Delivery::new(
+            bedrock_alerts::aws::sns_client(sdk),
+            DeliveryConfig {
+                min_severity,
+                ..DeliveryConfig::to(topic.clone())
+            },
+        )),
+        _ => None,
+    };
+    let mut sink = Sink {
+        out: io::BufWriter::new(io::stdout()),
+        format: match args.format {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Json => Format::Json,
+        },
+        colour: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        min_severity,
+        collector: delivery.as_ref().map(Delivery::collector),
+        counts: Counts::default(),
+        broken_pipe: false,
+    };
 
     let mut jobs = Vec::new();
     for input in inputs {
@@ -138,11 +145,9 @@ pub async fn run(args: ScanArgs) -> ExitCode {
     }
 
     let mut failed = sink.counts.unreadable_inputs > 0;
-    if let (Some(topic), Some(sdk), Some(collector)) = (&args.publish, &sdk, &sink.collector) {
-        let alerts = alerts_for(collector, &AlertOptions::default());
-        let publisher = Publisher::new(bedrock_alerts::aws::sns_client(sdk), topic.clone(), 4);
-        match publisher.publish(&alerts).await {
-            Ok(sent) => eprintln!("published {sent} alert(s) to {topic}"),
+    if let (Some(delivery), Some(collector)) = (&delivery, &sink.collector) {
+        match delivery.deliver(collector, None).await {
+            Ok(sent) => eprintln!("published {sent} alert(s) to {}", delivery.topic_arn()),
             Err(error) => {
                 eprintln!("error: {error}");
                 failed = true;

@@ -7,13 +7,13 @@ use crate::rules::finding::Severity;
 use crate::rules::policy::Policy;
 use crate::triggers::object_ref::KeyFilter;
 
+/// Tries per SNS entry before publishing fails.
+pub const DEFAULT_PUBLISH_MAX_ATTEMPTS: u32 = 4;
+
 /// Everything the functions read from their environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// `ALERT_TOPIC_ARN` (required): where alerts go. A `.fifo` topic gets dedup ids.
-    pub topic_arn: String,
-    /// `MIN_SEVERITY` (`WARN`|`ERROR`, default `WARN`): findings below it are not sent.
-    pub min_severity: Severity,
+    pub delivery: DeliveryConfig,
     /// `GUARDRAIL_AS_WARN` (bool, default false); `INCLUDE_STATUSES`, `EXCLUDE_STATUSES`
     /// (comma-separated); `SEVERITY_OVERRIDES` (`STATUS=WARN|ERROR`, comma-separated).
     pub engine_policy: Policy,
@@ -22,10 +22,6 @@ pub struct Config {
     /// `INCLUDE_KEY_PREFIXES`, `EXCLUDE_KEY_PREFIXES`, `INCLUDE_KEY_SUFFIXES`,
     /// `EXCLUDE_KEY_SUFFIXES`: comma-separated.
     pub key_filter: KeyFilter,
-    /// `ITEMS_PER_ALERT` (default 10), `MAX_ALERTS_PER_INVOCATION` (default 50).
-    pub alerts: AlertOptions,
-    /// `PUBLISH_MAX_ATTEMPTS` (default 4): tries per SNS entry before the invocation fails.
-    pub publish_max_attempts: u32,
     /// `S3_FORCE_PATH_STYLE` (bool, default false): for S3-compatible endpoints.
     pub s3_force_path_style: bool,
     /// `DEADLINE_MARGIN_MS` (default 5000): stop starting new objects this close to the
@@ -35,6 +31,32 @@ pub struct Config {
     pub metrics_namespace: String,
     /// `OBJECT_CONCURRENCY` (default: the number of CPUs): objects of one event read at once.
     pub object_concurrency: usize,
+}
+
+/// How findings become published alerts: the functions read it from their environment, the
+/// CLI from its flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryConfig {
+    /// `ALERT_TOPIC_ARN` (required): where alerts go. A `.fifo` topic gets dedup ids.
+    pub topic_arn: String,
+    /// `MIN_SEVERITY` (`WARN`|`ERROR`, default `WARN`): findings below it are not sent.
+    pub min_severity: Severity,
+    /// `ITEMS_PER_ALERT` (default 10), `MAX_ALERTS_PER_INVOCATION` (default 50).
+    pub alerts: AlertOptions,
+    /// `PUBLISH_MAX_ATTEMPTS` (default 4): tries per SNS entry before publishing fails.
+    pub publish_max_attempts: u32,
+}
+
+impl DeliveryConfig {
+    /// Every finding to `topic_arn`, with the default alert options and attempts.
+    pub fn to(topic_arn: impl Into<String>) -> DeliveryConfig {
+        DeliveryConfig {
+            topic_arn: topic_arn.into(),
+            min_severity: Severity::Warn,
+            alerts: AlertOptions::default(),
+            publish_max_attempts: DEFAULT_PUBLISH_MAX_ATTEMPTS,
+        }
+    }
 }
 
 /// A configuration value that is missing or not valid.
@@ -96,8 +118,28 @@ impl Config {
             })?;
         let defaults = AlertOptions::default();
         Ok(Config {
-            topic_arn,
-            min_severity,
+            delivery: DeliveryConfig {
+                topic_arn,
+                min_severity,
+                alerts: AlertOptions {
+                    items_per_alert: number(
+                        &get,
+                        "ITEMS_PER_ALERT",
+                        defaults.items_per_alert as u64,
+                    )? as usize,
+                    max_alerts: number(
+                        &get,
+                        "MAX_ALERTS_PER_INVOCATION",
+                        defaults.max_alerts as u64,
+                    )? as usize,
+                    max_message_bytes: defaults.max_message_bytes,
+                },
+                publish_max_attempts: number(
+                    &get,
+                    "PUBLISH_MAX_ATTEMPTS",
+                    DEFAULT_PUBLISH_MAX_ATTEMPTS.into(),
+                )? as u32,
+            },
             engine_policy: Policy {
                 guardrail_as_warn: flag(&get, "GUARDRAIL_AS_WARN")?,
                 include_statuses: list("INCLUDE_STATUSES"),
@@ -117,17 +159,6 @@ impl Config {
                 include_suffixes: list("INCLUDE_KEY_SUFFIXES"),
                 exclude_suffixes: list("EXCLUDE_KEY_SUFFIXES"),
             },
-            alerts: AlertOptions {
-                items_per_alert: number(&get, "ITEMS_PER_ALERT", defaults.items_per_alert as u64)?
-                    as usize,
-                max_alerts: number(
-                    &get,
-                    "MAX_ALERTS_PER_INVOCATION",
-                    defaults.max_alerts as u64,
-                )? as usize,
-                max_message_bytes: defaults.max_message_bytes,
-            },
-            publish_max_attempts: number(&get, "PUBLISH_MAX_ATTEMPTS", 4)? as u32,
             s3_force_path_style: flag(&get, "S3_FORCE_PATH_STYLE")?,
             deadline_margin_ms: number(&get, "DEADLINE_MARGIN_MS", 5000)?,
             metrics_namespace: get("METRICS_NAMESPACE")
@@ -140,11 +171,6 @@ impl Config {
     /// The engine these settings describe.
     pub fn engine(&self) -> Engine {
         Engine::new(self.engine_policy.clone(), self.limits.clone())
-    }
-
-    /// FIFO topics need a message group and take a deduplication id.
-    pub fn is_fifo(&self) -> bool {
-        self.topic_arn.ends_with(".fifo")
     }
 }
 
@@ -210,11 +236,10 @@ mod tests {
     #[test]
     fn defaults() {
         let config = config(&[("ALERT_TOPIC_ARN", TOPIC)]).unwrap();
-        assert_eq!(config.min_severity, Severity::Warn);
+        assert_eq!(config.delivery, DeliveryConfig::to(TOPIC));
         assert!(!config.engine_policy.guardrail_as_warn);
-        assert_eq!(config.alerts.items_per_alert, 10);
-        assert_eq!(config.publish_max_attempts, 4);
-        assert!(!config.is_fifo());
+        assert_eq!(config.delivery.alerts.items_per_alert, 10);
+        assert_eq!(config.delivery.publish_max_attempts, 4);
     }
 
     #[test]
@@ -251,13 +276,13 @@ mod tests {
             ]
         );
         assert_eq!(config.metrics_namespace, "Team/Bedrock");
-        assert!(config.is_fifo());
-        assert_eq!(config.min_severity, Severity::Error);
+        assert!(config.delivery.topic_arn.ends_with(".fifo"));
+        assert_eq!(config.delivery.min_severity, Severity::Error);
         assert!(config.engine_policy.guardrail_as_warn);
         assert_eq!(config.limits.max_decoded_bytes, 1 << 20);
         assert_eq!(config.key_filter.include_prefixes, vec!["a/", "b/"]);
         assert_eq!(config.key_filter.exclude_suffixes, vec![".tmp"]);
-        assert_eq!(config.alerts.max_alerts, 5);
+        assert_eq!(config.delivery.alerts.max_alerts, 5);
         assert!(config.s3_force_path_style);
         assert!(config.object_concurrency >= 1);
     }

@@ -2,13 +2,13 @@
 //! the error a handler returns to make Lambda retry, delivery of alerts and the one summary
 //! log line per invocation.
 
+use crate::aws::delivery::Delivery;
 use crate::aws::s3::FetchError;
-use crate::aws::sns::{PublishError, Publisher};
+use crate::aws::sns::PublishError;
 use crate::aws::{s3_client, sdk_config, sns_client};
 use crate::config::{Config, ConfigError};
 use crate::counts::Counts;
 use crate::engine::Engine;
-use crate::outputs::alerts::alerts_for;
 use crate::outputs::alerts::Collector;
 use crate::outputs::metrics::{emf_lines, MetricContext};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
@@ -45,7 +45,7 @@ pub struct Services {
     pub function_name: String,
     pub engine: Engine,
     pub s3: aws_sdk_s3::Client,
-    pub publisher: Publisher,
+    pub delivery: Delivery,
 }
 
 impl Services {
@@ -57,18 +57,14 @@ impl Services {
             function_name: std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_default(),
             engine: config.engine(),
             s3: s3_client(&sdk, config.s3_force_path_style),
-            publisher: Publisher::new(
-                sns_client(&sdk),
-                config.topic_arn.clone(),
-                config.publish_max_attempts,
-            ),
+            delivery: Delivery::new(sns_client(&sdk), config.delivery.clone()),
             config,
         })
     }
 
     /// A collector for one invocation's findings, honouring the minimum severity.
     pub fn collector(&self) -> Collector {
-        Collector::new(self.config.min_severity, self.config.alerts.items_per_alert)
+        self.delivery.collector()
     }
 
     /// How an invocation ending at `deadline` spends its time: reading stops
@@ -96,10 +92,9 @@ impl Services {
         collector: &Collector,
         budget: &Budget,
     ) -> Result<usize, FunctionError> {
-        let alerts = alerts_for(collector, &self.config.alerts);
         match self
-            .publisher
-            .publish_until(&alerts, Some(budget.publish_until))
+            .delivery
+            .deliver(collector, Some(budget.publish_until))
             .await
         {
             Ok(sent) => {

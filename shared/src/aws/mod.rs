@@ -1,6 +1,7 @@
 //! AWS adapters (feature `aws`): S3 objects as engine input, SNS as the alert sink.
 //! Standard AWS configuration applies (profiles, region, `AWS_ENDPOINT_URL`).
 
+pub mod delivery;
 pub mod s3;
 pub mod sns;
 
