@@ -49,7 +49,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("frame", "ndjson"), |b| {
         b.iter(|| {
             let mut n = 0usize;
-            frames_of(black_box(&plain), |f| n += f.bytes.len());
+            frames_of(black_box(plain.as_slice()), |f| n += f.bytes.len());
             n
         })
     });
@@ -61,14 +61,14 @@ fn stages(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("frame+parse+classify", "ndjson"), |b| {
         b.iter(|| {
             let mut found = 0usize;
-            frames_of(black_box(&plain), |f| found += classify(f.bytes));
+            frames_of(black_box(plain.as_slice()), |f| found += classify(f.bytes));
             found
         })
     });
     group.bench_function(BenchmarkId::new("frame+precheck", "ndjson"), |b| {
         b.iter(|| {
             let mut found = 0usize;
-            frames_of(black_box(&plain), |f| {
+            frames_of(black_box(plain.as_slice()), |f| {
                 if !precheck::healthy_invocation(f.bytes, &policy) {
                     found += classify(f.bytes);
                 }
@@ -78,11 +78,17 @@ fn stages(c: &mut Criterion) {
     });
     for (name, engine) in engines() {
         group.bench_function(BenchmarkId::new(name, "ndjson"), |b| {
-            b.iter(|| engine.scan_bytes("bench", black_box(&plain), &mut |f| drop(black_box(f))))
+            b.iter(|| {
+                engine.scan_bytes("bench", black_box(plain.as_slice()), &mut |f| {
+                    drop(black_box(f))
+                })
+            })
         });
         group.bench_function(BenchmarkId::new(name, "gzip"), |b| {
             b.iter(|| {
-                engine.scan_bytes("bench", black_box(&compressed), &mut |f| drop(black_box(f)))
+                engine.scan_bytes("bench", black_box(compressed.as_slice()), &mut |f| {
+                    drop(black_box(f))
+                })
             })
         });
     }
@@ -104,7 +110,9 @@ fn stages(c: &mut Criterion) {
         for (name, engine) in engines() {
             group.bench_function(BenchmarkId::new(name, records), |b| {
                 b.iter(|| {
-                    engine.scan_bytes("bench", black_box(&event), &mut |f| drop(black_box(f)))
+                    engine.scan_bytes("bench", black_box(event.as_slice()), &mut |f| {
+                        drop(black_box(f))
+                    })
                 })
             });
         }

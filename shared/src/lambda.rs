@@ -12,8 +12,8 @@ use crate::engine::Engine;
 use crate::outputs::alerts::Collector;
 use crate::outputs::metrics::{emf_lines, MetricContext};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
@@ -23,9 +23,10 @@ const RESPONSE_RESERVE: Duration = Duration::from_millis(250);
 
 /// A function's `main`: logging that follows the Lambda log settings, [`Services`] built
 /// once (a bad configuration fails init, naming the variable), then the runtime loop.
-pub async fn serve<H, F, R>(handler: H) -> Result<(), lambda_runtime::Error>
+pub async fn serve<E, H, F, R>(handler: H) -> Result<(), lambda_runtime::Error>
 where
-    H: Fn(&'static Services, LambdaEvent<Value>) -> F,
+    E: DeserializeOwned + Send,
+    H: Fn(&'static Services, LambdaEvent<E>) -> F,
     F: Future<Output = Result<R, FunctionError>>,
     R: Serialize,
 {

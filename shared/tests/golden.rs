@@ -21,7 +21,9 @@ fn root() -> PathBuf {
 fn findings(sample: &str) -> Vec<Finding> {
     let bytes = std::fs::read(root().join("../events").join(sample)).unwrap();
     let mut found = Vec::new();
-    Engine::default().scan_bytes(&format!("events/{sample}"), &bytes, &mut |f| found.push(f));
+    Engine::default().scan_bytes(&format!("events/{sample}"), bytes.as_slice(), &mut |f| {
+        found.push(f)
+    });
     found
 }
 

@@ -21,7 +21,7 @@ fn read(name: &str) -> Vec<u8> {
 
 fn scan_with(engine: &Engine, name: &str) -> (Vec<Finding>, bedrock_alerts::InputReport) {
     let mut findings = Vec::new();
-    let report = engine.scan_bytes(name, &read(name), &mut |f| findings.push(f));
+    let report = engine.scan_bytes(name, read(name), &mut |f| findings.push(f));
     (findings, report)
 }
 

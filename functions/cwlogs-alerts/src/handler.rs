@@ -6,19 +6,23 @@
 
 use bedrock_alerts::lambda::{FunctionError, Services};
 use lambda_runtime::LambdaEvent;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
+/// The event arrives as the runtime read it (checked to be JSON, nothing parsed into
+/// values), and the engine frames those very bytes.
 pub async fn handle(
     services: &Services,
-    event: LambdaEvent<Value>,
+    event: LambdaEvent<Box<RawValue>>,
 ) -> Result<Value, FunctionError> {
     let input = format!("lambda-event:{}", event.context.request_id);
-    // Serializing a JSON value cannot fail.
-    let bytes = serde_json::to_vec(&event.payload).unwrap_or_default();
+    let bytes = Box::<str>::from(event.payload)
+        .into_boxed_bytes()
+        .into_vec();
     let mut collector = services.collector();
     let report = services
         .engine
-        .scan_bytes(&input, &bytes, &mut |f| collector.push(f));
+        .scan_bytes(&input, bytes, &mut |f| collector.push(f));
     let counts = report.counts;
     if counts.unknown_documents > 0 {
         tracing::warn!("ignored an event that is neither a CloudWatch Logs nor a Kinesis event");

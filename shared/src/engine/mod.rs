@@ -139,15 +139,16 @@ impl Engine {
         InputReport { counts, outcome }
     }
 
-    /// Scans an input that is already in memory (a Lambda event payload, a Kinesis record).
-    /// Bytes in memory cannot fail transiently: whatever stops the scan is reported.
+    /// Scans an input that is already in memory (a Lambda event payload, a Kinesis record);
+    /// pass it owned to have it read without a copy. Bytes in memory cannot fail
+    /// transiently: whatever stops the scan is reported.
     pub fn scan_bytes(
         &self,
         input: &str,
-        bytes: &[u8],
+        bytes: impl Into<Vec<u8>>,
         sink: &mut dyn FnMut(Finding),
     ) -> InputReport {
-        self.scan_reader(input, std::io::Cursor::new(bytes.to_vec()), sink)
+        self.scan_reader(input, std::io::Cursor::new(bytes.into()), sink)
             .without_retry(input, sink)
     }
 }

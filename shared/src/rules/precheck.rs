@@ -155,7 +155,8 @@ impl<'a> Cursor<'a> {
     }
 
     /// Moves past the string whose opening quote was just read; the index after its closing
-    /// quote, or `None` if it does not close on this line.
+    /// quote, or `None` if it does not close on this line. (Why the JSON walkers do not
+    /// share their string scanning: `input/framing.rs`.)
     fn string_end(&mut self) -> Option<usize> {
         loop {
             let rest = self.bytes.get(self.at..)?;
