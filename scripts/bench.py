@@ -124,7 +124,7 @@ def zipped_size(binary: Path) -> int:
 
 
 def criterion_results() -> list[tuple[str, str]]:
-    done = sh("cargo", "bench", "-p", "bedrock-alerts-shared", "--bench", "engine", "--",
+    done = sh("cargo", "bench", "-p", "bedrock-alerts", "--bench", "engine", "--",
               "--output-format", "bencher", capture_output=True, text=True)
     rows = []
     for line in done.stdout.splitlines():
@@ -205,7 +205,7 @@ def main() -> int:
     lines += [f"| {name} | {ms:.1f} |" for name, ms in starts]
     lines += ["", "| Deployment zip (bootstrap, deflate -9) | bytes | MB |", "|---|---:|---:|"]
     lines += [f"| {name} | {size} | {size / 1e6:.2f} |" for name, size in zips]
-    lines += ["", "| Criterion stage (`cargo bench -p bedrock-alerts-shared`) | ns/iter |", "|---|---:|"]
+    lines += ["", "| Criterion stage (`cargo bench -p bedrock-alerts`) | ns/iter |", "|---|---:|"]
     lines += [f"| {name} | {ns} |" for name, ns in stages]
     report = "\n".join(lines) + "\n"
     print(report)

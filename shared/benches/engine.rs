@@ -4,7 +4,7 @@
 //! whole engine on two 1 MB CloudWatch Logs events, one of short records (the worst case)
 //! and one of records of the usual size. The whole engine runs twice: as deployed, and
 //! strict (every record parsed in full, no pre-check).
-//! `cargo bench -p bedrock-alerts-shared`
+//! `cargo bench -p bedrock-alerts`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use bedrock_alerts::input::framing::frames_of;

@@ -2,11 +2,10 @@
 //!
 //! Findings of one invocation are grouped as they stream in ([`Collector`], keyed by
 //! [`GroupKey`]), so an ingestion job with 500 failed documents is one alert. Each message
-//! carries a readable text for email/SMS ([`text`](self::text)) and a versioned JSON payload
-//! for machines ([`payload`](self::payload)), both inside one `MessageStructure=json`
-//! document that stays within SNS's limits ([`limits`](self::limits)), and has a
-//! deterministic id ([`id`](self::id)), so a retried event produces the same message (used
-//! as the FIFO deduplication id).
+//! carries a readable text for email/SMS (`text.rs`) and a versioned JSON payload for
+//! machines (`payload.rs`), both inside one `MessageStructure=json` document that stays
+//! within SNS's limits (`limits.rs`), and has a deterministic id (`id.rs`), so a retried
+//! event produces the same message (used as the FIFO deduplication id).
 
 mod collector;
 mod group;
