@@ -93,16 +93,16 @@ impl Engine {
         }
     }
 
-    /// Scans one input read from `source`, passing each finding to `sink`.
+    /// Scans one input read from `raw`, passing each finding to `sink`.
     pub fn scan_reader<R: Read + Send + 'static>(
         &self,
         input: &str,
-        source: R,
+        raw: R,
         sink: &mut dyn FnMut(Finding),
     ) -> InputReport {
         let mut scan = Scan::new(self, input, sink);
         scan.counts.inputs = 1;
-        let error = match decode::open(source, self.limits.max_decoded_bytes) {
+        let error = match decode::open(raw, self.limits.max_decoded_bytes) {
             Err(error) => Some(error),
             Ok(mut decoded) => {
                 let read = for_each_frame(decoded.reader(), |frame| {

@@ -1,7 +1,7 @@
 //! Byte layer: tells gzip from plain bytes by the magic number, inflates every gzip member
 //! (Firehose objects are concatenations), and caps the decoded size (gzip bombs).
 //!
-//! Read errors keep their cause: a failure of the underlying source (a network read, a
+//! Read errors keep their cause: a failure of the raw reader (a network read, a
 //! missing file) is told apart from bad data, because the first is worth a retry and the
 //! second is not.
 
@@ -41,9 +41,10 @@ pub fn sniff<R: BufRead>(reader: &mut R) -> io::Result<Encoding> {
 /// Why an input could not be read to the end.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    /// The source itself failed (S3 stream, file system): transient for remote sources.
+    /// The reader of the raw bytes failed (S3 stream, file system): transient for remote
+    /// inputs.
     #[error("reading the input failed: {0}")]
-    Source(#[source] io::Error),
+    Raw(#[source] io::Error),
     /// The bytes are not what they claim to be (corrupt or truncated gzip): permanent.
     #[error("the input is corrupt after {decoded} decoded bytes: {source}")]
     Corrupt {
@@ -57,22 +58,25 @@ pub enum ReadError {
 }
 
 impl ReadError {
-    /// True when trying again may succeed (the source failed, not the data).
+    /// True when trying again may succeed (the raw reader failed, not the data).
     pub fn is_transient(&self) -> bool {
-        matches!(self, ReadError::Source(_))
+        matches!(self, ReadError::Raw(_))
     }
 
     /// Sorts an I/O error raised anywhere in a reader stack built by [`open`].
     pub fn classify(error: io::Error, decoded: u64) -> ReadError {
         if error
             .get_ref()
-            .is_some_and(|inner| inner.is::<SourceFailure>())
+            .is_some_and(|inner| inner.is::<RawFailure>())
         {
             let source = error
                 .into_inner()
-                .and_then(|inner| inner.downcast::<SourceFailure>().ok())
-                .map_or_else(|| io::Error::other("source failure"), |failure| failure.0);
-            return ReadError::Source(source);
+                .and_then(|inner| inner.downcast::<RawFailure>().ok())
+                .map_or_else(
+                    || io::Error::other("raw reader failure"),
+                    |failure| failure.0,
+                );
+            return ReadError::Raw(source);
         }
         if let Some(cap) = error
             .get_ref()
@@ -87,17 +91,17 @@ impl ReadError {
     }
 }
 
-/// Marks an error as coming from the underlying source rather than from decoding.
+/// Marks an error as coming from the raw reader rather than from decoding.
 #[derive(Debug)]
-struct SourceFailure(io::Error);
+struct RawFailure(io::Error);
 
-impl fmt::Display for SourceFailure {
+impl fmt::Display for RawFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }
 }
 
-impl std::error::Error for SourceFailure {}
+impl std::error::Error for RawFailure {}
 
 /// Raised by [`Capped`] when the decoded size passes the cap.
 #[derive(Debug)]
@@ -111,14 +115,14 @@ impl fmt::Display for CapExceeded {
 
 impl std::error::Error for CapExceeded {}
 
-/// The raw source: counts its bytes (shared with the caller) and tags its errors so they
+/// The raw bytes' reader: counts its bytes (shared with the caller) and tags its errors so they
 /// can be told apart from decoding errors.
-struct SourceReader<R> {
+struct RawReader<R> {
     inner: R,
     raw: Arc<AtomicU64>,
 }
 
-impl<R: Read> Read for SourceReader<R> {
+impl<R: Read> Read for RawReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
             match self.inner.read(buf) {
@@ -127,7 +131,7 @@ impl<R: Read> Read for SourceReader<R> {
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(io::Error::other(SourceFailure(e))),
+                Err(e) => return Err(io::Error::other(RawFailure(e))),
             }
         }
     }
@@ -172,7 +176,7 @@ impl Decoded {
         self.decoded.load(Ordering::Relaxed)
     }
 
-    /// Raw (possibly compressed) bytes read from the source so far.
+    /// Raw (possibly compressed) bytes read so far.
     pub fn raw_bytes(&self) -> u64 {
         self.raw.load(Ordering::Relaxed)
     }
@@ -182,19 +186,19 @@ impl Decoded {
     }
 }
 
-/// Opens a source for decoding: sniffs gzip, inflates all members, caps the output.
+/// Opens raw bytes for decoding: sniffs gzip, inflates all members, caps the output.
 ///
 /// Gzip is inflated on a read-ahead thread, so decompression and parsing use two cores;
 /// memory stays bounded by the read-ahead depth. Errors from this call and from reads of
 /// the result are sorted by [`ReadError::classify`].
-pub fn open<R: Read + Send + 'static>(source: R, cap: u64) -> Result<Decoded, ReadError> {
-    let raw = Arc::new(AtomicU64::new(0));
+pub fn open<R: Read + Send + 'static>(raw: R, cap: u64) -> Result<Decoded, ReadError> {
+    let raw_bytes = Arc::new(AtomicU64::new(0));
     let decoded = Arc::new(AtomicU64::new(0));
-    let source = SourceReader {
-        inner: source,
-        raw: raw.clone(),
+    let raw = RawReader {
+        inner: raw,
+        raw: raw_bytes.clone(),
     };
-    let mut buffered = BufReader::with_capacity(BUFFER_BYTES, source);
+    let mut buffered = BufReader::with_capacity(BUFFER_BYTES, raw);
     let encoding = sniff(&mut buffered).map_err(|e| ReadError::classify(e, 0))?;
     let reader: DecodedReader = match encoding {
         Encoding::Gzip => readahead::spawn(
@@ -217,7 +221,7 @@ pub fn open<R: Read + Send + 'static>(source: R, cap: u64) -> Result<Decoded, Re
     Ok(Decoded {
         reader,
         encoding,
-        raw,
+        raw: raw_bytes,
         decoded,
     })
 }
@@ -343,17 +347,17 @@ mod tests {
         assert!(!error.is_transient(), "{error:?}");
     }
 
-    struct FailingSource;
-    impl Read for FailingSource {
+    struct FailingReader;
+    impl Read for FailingReader {
         fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
             Err(io::Error::new(io::ErrorKind::ConnectionReset, "reset"))
         }
     }
 
     #[test]
-    fn source_failures_are_transient() {
-        let error = open(FailingSource, 100).err().unwrap();
-        assert!(matches!(error, ReadError::Source(_)));
+    fn raw_reader_failures_are_transient() {
+        let error = open(FailingReader, 100).err().unwrap();
+        assert!(matches!(error, ReadError::Raw(_)));
         assert!(error.is_transient());
     }
 
