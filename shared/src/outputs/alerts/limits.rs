@@ -36,6 +36,7 @@ impl Draft {
     /// status); callers add the rest.
     pub(super) fn new(
         key: &GroupKey,
+        group_id: String,
         id: String,
         subject: String,
         text: String,
@@ -49,7 +50,7 @@ impl Draft {
         ];
         Draft {
             id,
-            group_id: key.digest(),
+            group_id,
             subject,
             text,
             payload,

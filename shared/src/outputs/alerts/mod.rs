@@ -116,7 +116,7 @@ fn render_group(group: &Group, options: &AlertOptions) -> AlertMessage {
     let payload = Payload::of(group, &id, &digest, options.items_per_alert);
     let text = text::text_body(&payload);
     let json = serde_json::to_value(payload).unwrap_or_default();
-    let mut draft = Draft::new(key, id.clone(), subject, text, json, group.severity);
+    let mut draft = Draft::new(key, digest, id, subject, text, json, group.severity);
     let fields = key.fields();
     let attributes = [
         ("knowledge_base_id", fields.knowledge_base_id),
@@ -148,11 +148,13 @@ fn render_overflow(
         .max()
         .unwrap_or(Severity::Warn);
     let key = GroupKey::overflow();
-    let id = id::overflow_id(&key.digest(), counts);
-    let text = text::overflow_text(counts, groups, counted_only, options.max_alerts);
-    let payload = payload::overflow_payload(&key, &id, severity, counts, groups);
-    let subject = text::overflow_subject(severity, counts);
-    Draft::new(&key, id, subject, text, payload, severity).finish(options.max_message_bytes)
+    let digest = key.digest();
+    let total: u64 = counts.values().sum();
+    let id = id::overflow_id(&digest, counts);
+    let text = text::overflow_text(counts, total, groups, counted_only, options.max_alerts);
+    let payload = payload::overflow_payload(&key, &digest, &id, severity, counts, total, groups);
+    let subject = text::overflow_subject(severity, total);
+    Draft::new(&key, digest, id, subject, text, payload, severity).finish(options.max_message_bytes)
 }
 
 #[cfg(test)]

@@ -71,9 +71,11 @@ impl<'a> Payload<'a> {
 /// The payload of the summary alert: findings not sent separately, by source and status.
 pub(super) fn overflow_payload(
     key: &GroupKey,
+    group_id: &str,
     id: &str,
     severity: Severity,
     counts: &OverflowCounts,
+    total: u64,
     groups: usize,
 ) -> serde_json::Value {
     let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
@@ -83,9 +85,8 @@ pub(super) fn overflow_payload(
             .or_default() += count;
     }
     json!({
-        "schema": PAYLOAD_SCHEMA, "id": id, "group_id": key.digest(), "severity": severity,
-        "source": key.source().as_str(), "status": key.status,
-        "count": counts.values().sum::<u64>(),
+        "schema": PAYLOAD_SCHEMA, "id": id, "group_id": group_id, "severity": severity,
+        "source": key.source().as_str(), "status": key.status, "count": total,
         "groups_omitted": groups, "counts_by_status": by_status,
     })
 }

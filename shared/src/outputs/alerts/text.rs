@@ -91,22 +91,21 @@ pub(super) fn text_body(payload: &Payload<'_>) -> String {
 }
 
 /// The summary alert's subject.
-pub(super) fn overflow_subject(severity: Severity, counts: &OverflowCounts) -> String {
-    let total: u64 = counts.values().sum();
+pub(super) fn overflow_subject(severity: Severity, total: u64) -> String {
     sanitize_subject(&format!(
         "[{severity}] bedrock-alerts: {total} more findings not sent"
     ))
 }
 
-/// The summary alert's text: `groups` groups past `max_alerts`, plus (when `counted_only`)
-/// groups the collector could only count.
+/// The summary alert's text: `total` findings in `groups` groups past `max_alerts`, plus (when
+/// `counted_only`) groups the collector could only count.
 pub(super) fn overflow_text(
     counts: &OverflowCounts,
+    total: u64,
     groups: usize,
     counted_only: bool,
     max_alerts: usize,
 ) -> String {
-    let total: u64 = counts.values().sum();
     let mut text = format!(
         "bedrock-alerts reached its limit of {max_alerts} alerts for one invocation.\n\
          {total} more finding(s) in {groups} group(s){} were not sent as separate alerts:\n",
