@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 from cfn import (
-    NO_VALUE, TEMPLATE, TEMPLATE_TEXT, as_list, branches, deployed, function_properties,
+    NO_VALUE, TEMPLATE, TEMPLATE_TEXT, as_list, branches, deployed, evaluate, function_properties,
     load_template, parameters, render, resources, sub_text,
 )
 
@@ -600,6 +600,80 @@ def checkov_skip_violations(template: dict) -> list[str]:
     return violations
 
 
+# Incident suppression (issue 16): the contract the functions' Rust code is written against.
+SUPPRESSION = "SuppressionOn"
+STATE_TABLE = "AlertStateTable"
+STATE_TABLE_ARN = {"Fn::GetAtt": [STATE_TABLE, "Arn"]}
+DUE_INDEX_ARN = {"Fn::Sub": "${AlertStateTable.Arn}/index/due"}
+KMS_KEY_ARN = {"Fn::GetAtt": ["KmsKey", "Arn"]}
+STATE_KEYS = {"pk": "S", "sk": "S", "due_shard": "S", "due_at": "N"}
+
+
+def suppression_parameter_violations(template: dict) -> list[str]:
+    """RepeatIntervalMinutes: a Number, 15 by default, 0-1440, in the Alerts group; 0 (and
+    only 0) turns SuppressionOn off."""
+    violations = []
+    spec = template["Parameters"].get("RepeatIntervalMinutes", {})
+    got = {k: spec.get(k) for k in ("Type", "Default", "MinValue", "MaxValue")}
+    want = {"Type": "Number", "Default": 15, "MinValue": 0, "MaxValue": 1440}
+    if got != want:
+        violations.append(f"RepeatIntervalMinutes is {got}, want {want}")
+    groups = template["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
+    alerts = [g["Parameters"] for g in groups if g["Label"]["default"] == "Alerts"]
+    if not alerts or "RepeatIntervalMinutes" not in alerts[0]:
+        violations.append("RepeatIntervalMinutes is not in the Alerts parameter group")
+    if SUPPRESSION not in template.get("Conditions", {}):
+        return violations + [f"no condition {SUPPRESSION}"]
+    for minutes, want_on in ((0, False), (1, True), (15, True), (1440, True)):
+        on = evaluate({"Condition": SUPPRESSION}, template, parameters(template, RepeatIntervalMinutes=minutes))
+        if on != want_on:
+            violations.append(f"RepeatIntervalMinutes={minutes}: {SUPPRESSION} is {on}")
+    return violations
+
+
+def alert_state_table_violations(template: dict) -> list[str]:
+    """Under SuppressionOn only, one on-demand table keyed pk/sk (strings) whose items expire
+    by TTL on expires_at, with a sparse keys-only index `due` (due_shard string, due_at
+    number), encrypted with the stack's key under UseKmsKey and DynamoDB's own key otherwise."""
+    violations = []
+    tables = resources(template, "AWS::DynamoDB::Table")
+    if set(tables) != {STATE_TABLE}:
+        return [f"DynamoDB tables {sorted(tables)}, want [{STATE_TABLE!r}]"]
+    if tables[STATE_TABLE].get("Condition") != SUPPRESSION:
+        violations.append(f"{STATE_TABLE}: Condition {tables[STATE_TABLE].get('Condition')!r}, want {SUPPRESSION}")
+    sse_wanted = {
+        "true": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": KMS_KEY_ARN},
+        "false": {"SSEEnabled": False},
+    }
+    for use_kms, sse in sse_wanted.items():
+        table = deployed(template, parameters(template, UseKmsKey=use_kms)).get(STATE_TABLE)
+        if table is None:
+            violations.append(f"UseKmsKey={use_kms}: no {STATE_TABLE} with the default RepeatIntervalMinutes")
+            continue
+        props = table["Properties"]
+        definitions = {d["AttributeName"]: d["AttributeType"] for d in props.get("AttributeDefinitions", [])}
+        checks = {
+            "BillingMode": (props.get("BillingMode"), "PAY_PER_REQUEST"),
+            "KeySchema": (props.get("KeySchema"), [
+                {"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]),
+            "AttributeDefinitions": (definitions, STATE_KEYS),
+            "GlobalSecondaryIndexes": (props.get("GlobalSecondaryIndexes"), [{
+                "IndexName": "due",
+                "KeySchema": [{"AttributeName": "due_shard", "KeyType": "HASH"},
+                              {"AttributeName": "due_at", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }]),
+            "TimeToLiveSpecification": (props.get("TimeToLiveSpecification"),
+                                        {"AttributeName": "expires_at", "Enabled": True}),
+            "SSESpecification": (props.get("SSESpecification"), sse),
+            "DeletionPolicy": (table.get("DeletionPolicy"), "Delete"),
+        }
+        for field, (got, want) in checks.items():
+            if got != want:
+                violations.append(f"UseKmsKey={use_kms}: {STATE_TABLE} {field} is {got!r}, want {want!r}")
+    return violations
+
+
 def partition_violations(text: str) -> list[str]:
     """ARNs are built with ${AWS::Partition}, never a literal partition."""
     return [
@@ -745,6 +819,14 @@ def test_failed_events_are_kept_a_few_days():
 
 def test_reserved_concurrency_is_optional_for_both_functions():
     assert reserved_concurrency_violations(TEMPLATE) == []
+
+
+def test_repeat_interval_parameter_and_condition():
+    assert suppression_parameter_violations(TEMPLATE) == []
+
+
+def test_alert_state_table_keys_ttl_index_and_encryption():
+    assert alert_state_table_violations(TEMPLATE) == []
 
 
 def test_checkov_skips_say_why():
@@ -901,6 +983,25 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      lambda t: t["Resources"].pop("StaleInvocationLogsAlarm")),
     ("role cannot send to the queue", on_failure_violations,
      _set("S3AlertsFunctionRole", "SendFailedEvents", "Action", "sqs:GetQueueUrl")),
+    ("repeat interval up to a week", suppression_parameter_violations,
+     lambda t: t["Parameters"]["RepeatIntervalMinutes"].__setitem__("MaxValue", 10080)),
+    ("suppression off by default", suppression_parameter_violations,
+     lambda t: t["Parameters"]["RepeatIntervalMinutes"].__setitem__("Default", 0)),
+    ("suppression never off", suppression_parameter_violations,
+     lambda t: t["Conditions"].__setitem__(SUPPRESSION, {"Fn::Equals": ["a", "a"]})),
+    ("table without its condition", alert_state_table_violations,
+     lambda t: t["Resources"][STATE_TABLE].pop("Condition")),
+    ("provisioned table", alert_state_table_violations,
+     lambda t: _properties(STATE_TABLE)(t).__setitem__("BillingMode", "PROVISIONED")),
+    ("due_at as a string", alert_state_table_violations,
+     lambda t: _properties(STATE_TABLE)(t)["AttributeDefinitions"][3].__setitem__("AttributeType", "S")),
+    ("TTL on another attribute", alert_state_table_violations,
+     lambda t: _properties(STATE_TABLE)(t)["TimeToLiveSpecification"].__setitem__("AttributeName", "ttl")),
+    ("index projects every attribute", alert_state_table_violations,
+     lambda t: _properties(STATE_TABLE)(t)["GlobalSecondaryIndexes"][0].__setitem__(
+         "Projection", {"ProjectionType": "ALL"})),
+    ("table without the stack's key", alert_state_table_violations,
+     lambda t: _properties(STATE_TABLE)(t)["SSESpecification"].pop("KMSMasterKeyId")),
 ]
 
 
