@@ -674,6 +674,55 @@ def alert_state_table_violations(template: dict) -> list[str]:
     return violations
 
 
+STATE_GRANTS = {  # exactly these (action, resource) pairs, and only under SuppressionOn
+    ("dynamodb:GetItem", repr(STATE_TABLE_ARN)),
+    ("dynamodb:UpdateItem", repr(STATE_TABLE_ARN)),
+    ("dynamodb:Query", repr(DUE_INDEX_ARN)),
+}
+
+
+def alert_state_access_violations(template: dict) -> list[str]:
+    """Each function may dynamodb:GetItem and dynamodb:UpdateItem on the state table and
+    dynamodb:Query on its index `due`: no other DynamoDB action, resource or condition, and
+    with RepeatIntervalMinutes 0 no DynamoDB access at all. With UseKmsKey each role may
+    kms:Decrypt with the stack's key, which DynamoDB needs to read the table for it."""
+    violations = []
+    for minutes, want in ((15, STATE_GRANTS), (0, set())):
+        for use_kms in ("true", "false"):
+            params = parameters(template, RepeatIntervalMinutes=minutes, UseKmsKey=use_kms)
+            stack = {**template, "Resources": deployed(template, params)}
+            for function in FUNCTIONS:
+                granted = set()
+                for s in identity_statements(stack, function):
+                    dynamodb = [a for a in s.actions if str(a).lower().startswith("dynamodb:")]
+                    if dynamodb and (s.effect != "Allow" or "Condition" in s.body):
+                        violations.append(f"{s.where}: {dynamodb} with Effect {s.effect} or a condition")
+                    granted |= {(action, repr(resource)) for action in dynamodb for resource in s.resources}
+                if granted != want:
+                    violations.append(f"RepeatIntervalMinutes={minutes} UseKmsKey={use_kms}: {function} may "
+                                      f"{sorted(granted)}, want {sorted(want)}")
+                can_decrypt = any(s.effect == "Allow" and "kms:Decrypt" in s.actions and s.resources == [KMS_KEY_ARN]
+                                  for s in identity_statements(stack, function))
+                if minutes and use_kms == "true" and not can_decrypt:
+                    violations.append(f"{function}: cannot kms:Decrypt with the stack's key (the state table's)")
+    return violations
+
+
+def suppression_environment_violations(template: dict) -> list[str]:
+    """Both functions get ALERT_STATE_TABLE (the table's name, "" when suppression is off)
+    and ALERT_REPEAT_INTERVAL_MINUTES (RepeatIntervalMinutes as given)."""
+    violations = []
+    for minutes, table in ((15, {"Ref": STATE_TABLE}), (1440, {"Ref": STATE_TABLE}), (0, "")):
+        params = parameters(template, RepeatIntervalMinutes=minutes)
+        for name in FUNCTIONS:
+            env = render(function_properties(template, name), template, params).get("Environment", {}).get("Variables", {})
+            got = (env.get("ALERT_STATE_TABLE"), env.get("ALERT_REPEAT_INTERVAL_MINUTES"))
+            if got != (table, minutes):
+                violations.append(f"RepeatIntervalMinutes={minutes}: {name} has ALERT_STATE_TABLE, "
+                                  f"ALERT_REPEAT_INTERVAL_MINUTES {got!r}, want {(table, minutes)!r}")
+    return violations
+
+
 def partition_violations(text: str) -> list[str]:
     """ARNs are built with ${AWS::Partition}, never a literal partition."""
     return [
@@ -829,6 +878,14 @@ def test_alert_state_table_keys_ttl_index_and_encryption():
     assert alert_state_table_violations(TEMPLATE) == []
 
 
+def test_functions_may_only_read_and_update_state_items_and_query_the_due_index():
+    assert alert_state_access_violations(TEMPLATE) == []
+
+
+def test_functions_get_the_state_table_and_the_repeat_interval():
+    assert suppression_environment_violations(TEMPLATE) == []
+
+
 def test_checkov_skips_say_why():
     assert checkov_skip_violations(TEMPLATE) == []
 
@@ -871,7 +928,8 @@ def _add_statement(role: str, body: dict) -> Callable[[dict], None]:
 def _drop_statement(role: str, sid: str) -> Callable[[dict], None]:
     def drop(t: dict) -> None:
         document = _properties(role)(t)["Policies"][0]["PolicyDocument"]
-        document["Statement"] = [s for s in document["Statement"] if s.get("Sid") != sid]
+        document["Statement"] = [s for s in document["Statement"]
+                                 if all(b.get("Sid") != sid for b in branches(s))]
     return drop
 
 
@@ -1002,6 +1060,26 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
          "Projection", {"ProjectionType": "ALL"})),
     ("table without the stack's key", alert_state_table_violations,
      lambda t: _properties(STATE_TABLE)(t)["SSESpecification"].pop("KMSMasterKeyId")),
+    ("PutItem added", alert_state_access_violations,
+     _set("S3AlertsFunctionRole", "ReadWriteAlertState", "Action",
+          ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"])),
+    ("Query on the table", alert_state_access_violations,
+     _set("CwLogsAlertsFunctionRole", "QueryDueAlertState", "Resource", STATE_TABLE_ARN)),
+    ("state items on every table", alert_state_access_violations,
+     _set("S3AlertsFunctionRole", "ReadWriteAlertState", "Resource", "*")),
+    ("state access with suppression off", alert_state_access_violations,
+     lambda t: _properties("CwLogsAlertsFunctionRole")(t)["Policies"][0]["PolicyDocument"]["Statement"].append(
+         {"Sid": "Always", "Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": STATE_TABLE_ARN})),
+    ("no state access for the CW function", alert_state_access_violations,
+     _drop_statement("CwLogsAlertsFunctionRole", "QueryDueAlertState")),
+    ("no key for the table reads", alert_state_access_violations,
+     _set("S3AlertsFunctionRole", "UseKmsKey", "Action", "kms:GenerateDataKey")),
+    ("table name set with suppression off", suppression_environment_violations,
+     lambda t: t["Globals"]["Function"]["Environment"]["Variables"].__setitem__(
+         "ALERT_STATE_TABLE", {"Ref": STATE_TABLE})),
+    ("interval in seconds", suppression_environment_violations,
+     lambda t: t["Globals"]["Function"]["Environment"]["Variables"].__setitem__(
+         "ALERT_REPEAT_INTERVAL_MINUTES", 900)),
 ]
 
 
