@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import json
 import re
 from typing import Any, Callable, Iterator
 
@@ -715,11 +716,111 @@ def suppression_environment_violations(template: dict) -> list[str]:
     for minutes, table in ((15, {"Ref": STATE_TABLE}), (1440, {"Ref": STATE_TABLE}), (0, "")):
         params = parameters(template, RepeatIntervalMinutes=minutes)
         for name in FUNCTIONS:
-            env = render(function_properties(template, name), template, params).get("Environment", {}).get("Variables", {})
+            props = render(function_properties(template, name), template, params)
+            env = props.get("Environment", {}).get("Variables", {})
             got = (env.get("ALERT_STATE_TABLE"), env.get("ALERT_REPEAT_INTERVAL_MINUTES"))
             if got != (table, minutes):
                 violations.append(f"RepeatIntervalMinutes={minutes}: {name} has ALERT_STATE_TABLE, "
                                   f"ALERT_REPEAT_INTERVAL_MINUTES {got!r}, want {(table, minutes)!r}")
+    return violations
+
+
+FLUSH_EVENT = {"bedrock_alerts": "flush"}  # the S3 function takes this event as a flush
+S3_FUNCTION_ARN = {"Fn::GetAtt": ["S3AlertsFunction", "Arn"]}
+
+
+def flush_schedule_violations(template: dict) -> list[str]:
+    """Under SuppressionOn, one EventBridge rule sends the constant flush event to the S3
+    function every minute, and a permission lets that rule (only) invoke it. SAM Schedule
+    events cannot be conditional, so the functions have none."""
+    violations = []
+    rules = {name: res for name, res in resources(template, "AWS::Events::Rule").items()
+             if "ScheduleExpression" in res["Properties"]}
+    if len(rules) != 1:
+        return [f"want one scheduled rule, found {sorted(rules)}"]
+    ((rule, res),) = rules.items()
+    props = res["Properties"]
+    targets = props.get("Targets", [])
+    target = targets[0] if len(targets) == 1 else {}
+    try:
+        event = json.loads(target.get("Input", "null"))
+    except (TypeError, ValueError):
+        event = target.get("Input")
+    checks = {
+        "Condition": (res.get("Condition"), SUPPRESSION),
+        "ScheduleExpression": (props.get("ScheduleExpression"), "rate(1 minute)"),
+        "State": (props.get("State"), "ENABLED"),
+        "target count": (len(targets), 1),
+        "target Arn": (target.get("Arn"), S3_FUNCTION_ARN),
+        "target Input": (event, FLUSH_EVENT),
+        "target keys": (sorted(target), ["Arn", "Id", "Input"]),
+    }
+    for field, (got, want) in checks.items():
+        if got != want:
+            violations.append(f"{rule}: {field} is {got!r}, want {want!r}")
+    permissions = [(name, p) for name, p in resources(template, "AWS::Lambda::Permission").items()
+                   if p["Properties"].get("SourceArn") == {"Fn::GetAtt": [rule, "Arn"]}]
+    if len(permissions) != 1:
+        return violations + [f"{rule}: {len(permissions)} invoke permissions, want 1"]
+    ((permission, perm),) = permissions
+    got = (perm.get("Condition"), perm["Properties"].get("FunctionName"),
+           perm["Properties"].get("Principal"), perm["Properties"].get("Action"))
+    want = (SUPPRESSION, {"Ref": "S3AlertsFunction"}, "events.amazonaws.com", "lambda:InvokeFunction")
+    if got != want:
+        violations.append(f"{permission}: {got!r}, want {want!r}")
+    for name in FUNCTIONS:
+        for event_id, ev in template["Resources"][name].get("Properties", {}).get("Events", {}).items():
+            if ev.get("Type") in ("Schedule", "ScheduleV2"):
+                violations.append(f"{name}.{event_id}: a SAM schedule, which cannot be conditional")
+    return violations
+
+
+def _references(value: Any) -> Iterator[str]:
+    """Logical ids a value names: Ref, Fn::GetAtt, ${Name} or ${Name.Attr} in Fn::Sub, DependsOn."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _references(item)
+    elif isinstance(value, dict):
+        if set(value) == {"Ref"}:
+            yield value["Ref"]
+        elif set(value) == {"Fn::GetAtt"}:
+            yield value["Fn::GetAtt"][0]
+        elif set(value) == {"Fn::Sub"}:
+            text, local = (value["Fn::Sub"], {}) if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"]
+            yield from (n for n in re.findall(r"\$\{([A-Za-z0-9]+)[.}]", text) if n not in local)
+            yield from _references(list(local.values()))
+        else:
+            yield from _references(list(value.values()))
+    for name in (value.get("DependsOn", []) if isinstance(value, dict) else []):
+        yield name
+
+
+# Parameter sets whose deployments must not name a resource they do not create.
+DEPLOYMENTS = [
+    {},
+    {"RepeatIntervalMinutes": 0},
+    {"UseKmsKey": "true"},
+    {"UseKmsKey": "true", "RepeatIntervalMinutes": 0},
+    {"ExistingLogBucketName": "logs-bucket", "ExistingInvocationLogGroupName": "/logs/x", "RepeatIntervalMinutes": 0},
+    {"KnowledgeBaseIds": "KB00000001,KB00000002", "StalenessHours": 0, "RepeatIntervalMinutes": 1440},
+]
+
+
+def undeployed_reference_violations(template: dict) -> list[str]:
+    """For each of DEPLOYMENTS, nothing deployed (resources, function globals, outputs) names
+    a resource these parameters do not create: conditional resources are used only under
+    their condition (e.g. the alert-state table and the flush rule under SuppressionOn)."""
+    violations = []
+    for overrides in DEPLOYMENTS:
+        params = parameters(template, **overrides)
+        stack = deployed(template, params)
+        outputs = {name: render(out, template, params) for name, out in template.get("Outputs", {}).items()
+                   if "Condition" not in out or evaluate({"Condition": out["Condition"]}, template, params)}
+        named = {"Globals": render(template.get("Globals", {}), template, params), **stack, **outputs}
+        for where, value in named.items():
+            for name in set(_references(value)):
+                if name in template["Resources"] and name not in stack:
+                    violations.append(f"{overrides}: {where} names {name}, which is not created")
     return violations
 
 
@@ -884,6 +985,32 @@ def test_functions_may_only_read_and_update_state_items_and_query_the_due_index(
 
 def test_functions_get_the_state_table_and_the_repeat_interval():
     assert suppression_environment_violations(TEMPLATE) == []
+
+
+def test_flush_schedule_invokes_the_s3_function_every_minute():
+    assert flush_schedule_violations(TEMPLATE) == []
+
+
+def test_conditional_resources_are_named_only_where_they_exist():
+    assert undeployed_reference_violations(TEMPLATE) == []
+
+
+@pytest.mark.parametrize(("minutes", "on"), [(0, False), (15, True), (1440, True)])
+def test_suppression_state_exists_only_with_a_repeat_interval(minutes, on):
+    params = parameters(TEMPLATE, RepeatIntervalMinutes=minutes)
+    stack = deployed(TEMPLATE, params)
+    tables = sorted(name for name, res in stack.items() if res["Type"] == "AWS::DynamoDB::Table")
+    schedules = sorted(name for name, res in stack.items()
+                       if res["Type"] == "AWS::Events::Rule" and "ScheduleExpression" in res["Properties"])
+    flush_rule_arn = {"Fn::GetAtt": ["AlertStateFlushSchedule", "Arn"]}
+    flush_invokers = sorted(name for name, res in stack.items() if res["Type"] == "AWS::Lambda::Permission"
+                            and res["Properties"].get("SourceArn") == flush_rule_arn)
+    output = TEMPLATE["Outputs"]["AlertStateTableName"]
+    assert output["Value"] == {"Ref": STATE_TABLE}
+    assert evaluate({"Condition": output["Condition"]}, TEMPLATE, params) is on
+    assert tables == ([STATE_TABLE] if on else [])
+    assert schedules == (["AlertStateFlushSchedule"] if on else [])
+    assert flush_invokers == (["S3AlertsInvokeFromFlushSchedule"] if on else [])
 
 
 def test_checkov_skips_say_why():
@@ -1080,6 +1207,29 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
     ("interval in seconds", suppression_environment_violations,
      lambda t: t["Globals"]["Function"]["Environment"]["Variables"].__setitem__(
          "ALERT_REPEAT_INTERVAL_MINUTES", 900)),
+    ("flush every five minutes", flush_schedule_violations,
+     lambda t: _properties("AlertStateFlushSchedule")(t).__setitem__("ScheduleExpression", "rate(5 minutes)")),
+    ("flush event misspelt", flush_schedule_violations,
+     lambda t: _properties("AlertStateFlushSchedule")(t)["Targets"][0].__setitem__(
+         "Input", '{"bedrock_alerts": "flush_all"}')),
+    ("flush sent to the CW function", flush_schedule_violations,
+     lambda t: _properties("AlertStateFlushSchedule")(t)["Targets"][0].__setitem__(
+         "Arn", {"Fn::GetAtt": ["CwLogsAlertsFunction", "Arn"]})),
+    ("flush rule always on", flush_schedule_violations,
+     lambda t: t["Resources"]["AlertStateFlushSchedule"].pop("Condition")),
+    ("flush rule may not invoke", flush_schedule_violations,
+     lambda t: t["Resources"].pop("S3AlertsInvokeFromFlushSchedule")),
+    ("flush as a SAM schedule", flush_schedule_violations,
+     lambda t: _properties("S3AlertsFunction")(t).__setitem__(
+         "Events", {"Flush": {"Type": "Schedule", "Properties": {"Schedule": "rate(1 minute)"}}})),
+    ("table name without the condition", undeployed_reference_violations,
+     lambda t: t["Globals"]["Function"]["Environment"]["Variables"].__setitem__(
+         "ALERT_STATE_TABLE", {"Ref": STATE_TABLE})),
+    ("output without the condition", undeployed_reference_violations,
+     lambda t: t["Outputs"]["AlertStateTableName"].pop("Condition")),
+    ("index ARN outside the condition", undeployed_reference_violations,
+     _add_statement("S3AlertsFunctionRole", {"Effect": "Allow", "Action": "dynamodb:Query",
+                                             "Resource": DUE_INDEX_ARN})),
 ]
 
 
