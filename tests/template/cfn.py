@@ -200,7 +200,8 @@ def render(value: Any, template: dict, params: dict[str, Any]) -> Any:
 def _render_sub(value: dict, template: dict, params: dict[str, Any]) -> Any:
     sub = value["Fn::Sub"]
     text, variables = (sub, {}) if isinstance(sub, str) else sub
-    known = {name: v for name, v in params.items() if isinstance(v, str)}
+    # Fn::Sub sees every scalar parameter as text, as CloudFormation passes them.
+    known = {name: str(v) for name, v in params.items() if isinstance(v, (str, int))}
     unresolved = {}
     for name, expr in variables.items():
         try:

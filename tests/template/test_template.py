@@ -711,17 +711,18 @@ def alert_state_access_violations(template: dict) -> list[str]:
 
 def suppression_environment_violations(template: dict) -> list[str]:
     """Both functions get ALERT_STATE_TABLE (the table's name, "" when suppression is off)
-    and ALERT_REPEAT_INTERVAL_MINUTES (RepeatIntervalMinutes as given)."""
+    and ALERT_REPEAT_INTERVAL (RepeatIntervalMinutes as a duration in minutes, "15m")."""
     violations = []
     for minutes, table in ((15, {"Ref": STATE_TABLE}), (1440, {"Ref": STATE_TABLE}), (0, "")):
         params = parameters(template, RepeatIntervalMinutes=minutes)
         for name in FUNCTIONS:
             props = render(function_properties(template, name), template, params)
             env = props.get("Environment", {}).get("Variables", {})
-            got = (env.get("ALERT_STATE_TABLE"), env.get("ALERT_REPEAT_INTERVAL_MINUTES"))
-            if got != (table, minutes):
+            got = (env.get("ALERT_STATE_TABLE"), env.get("ALERT_REPEAT_INTERVAL"))
+            want = (table, f"{minutes}m")
+            if got != want:
                 violations.append(f"RepeatIntervalMinutes={minutes}: {name} has ALERT_STATE_TABLE, "
-                                  f"ALERT_REPEAT_INTERVAL_MINUTES {got!r}, want {(table, minutes)!r}")
+                                  f"ALERT_REPEAT_INTERVAL {got!r}, want {want!r}")
     return violations
 
 
@@ -1206,7 +1207,7 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
          "ALERT_STATE_TABLE", {"Ref": STATE_TABLE})),
     ("interval in seconds", suppression_environment_violations,
      lambda t: t["Globals"]["Function"]["Environment"]["Variables"].__setitem__(
-         "ALERT_REPEAT_INTERVAL_MINUTES", 900)),
+         "ALERT_REPEAT_INTERVAL", 900)),
     ("flush every five minutes", flush_schedule_violations,
      lambda t: _properties("AlertStateFlushSchedule")(t).__setitem__("ScheduleExpression", "rate(5 minutes)")),
     ("flush event misspelt", flush_schedule_violations,
