@@ -2,5 +2,6 @@
 //! alerts, CLI lines and summaries, CloudWatch metrics.
 
 pub mod alerts;
+pub mod incidents;
 pub mod lines;
 pub mod metrics;
