@@ -7,6 +7,46 @@
 //! closes the incident. [`step`] decides all of it from the stored state, what was found and
 //! the time, so the storage adapter only reads, writes and publishes.
 
+use crate::outputs::alerts::{hex_sha256, identity_hash, GroupKey};
+use crate::rules::finding::{Finding, Source};
+
+/// The incident a finding belongs to: its group key without the members, so findings of
+/// every invocation and both delivery paths meet there. Model invocations by (account,
+/// region, model, operation, error code), knowledge bases by (account, region, knowledge
+/// base, data source, job, status), the processor's own findings by (status, input kind).
+pub fn incident_key(finding: &Finding) -> String {
+    let field = |value: &Option<String>| value.clone().unwrap_or_default();
+    match finding.source {
+        Source::ModelInvocation => GroupKey::of(finding).digest(),
+        Source::KnowledgeBase => hex_sha256(
+            format!(
+                "incident|knowledge_base|{}|{}|{}|{}|{}|{}",
+                finding.status,
+                field(&finding.account_id),
+                field(&finding.region),
+                field(&finding.knowledge_base_id),
+                field(&finding.data_source_id),
+                field(&finding.ingestion_job_id),
+            )
+            .as_bytes(),
+        ),
+        Source::Processor => {
+            let input = &finding.origin.input;
+            let kind = match input.split_once(':') {
+                Some((scheme, _)) => scheme,
+                None => "file",
+            };
+            hex_sha256(format!("incident|processor|{}|{kind}", finding.status).as_bytes())
+        }
+    }
+}
+
+/// The record a finding reports, as 16 hex characters: the same record read from S3 and
+/// from CloudWatch Logs, or read again on a retry, has the same identity.
+pub fn record_identity(finding: &Finding) -> String {
+    format!("{:016x}", (identity_hash(finding) >> 64) as u64)
+}
+
 /// What one invocation (or flush) adds to an incident: its new, distinct occurrences.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Occurrences {
@@ -139,6 +179,7 @@ pub fn step(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::finding::{Origin, Severity};
     use proptest::prelude::*;
 
     fn found(count: u64, at: i64) -> Occurrences {
@@ -147,6 +188,59 @@ mod tests {
             first: Some(at),
             last: Some(at),
         }
+    }
+
+    fn throttled(request: &str, input: &str) -> Finding {
+        let mut finding = Finding::new(
+            Severity::Error,
+            Source::ModelInvocation,
+            "ThrottlingException",
+        );
+        finding.model_id = Some("m".into());
+        finding.request_id = Some(request.into());
+        finding.origin = Origin::input(input);
+        finding
+    }
+
+    #[test]
+    fn a_record_read_on_either_path_is_the_same_record_of_the_same_incident() {
+        let from_s3 = throttled("r1", "s3://logs/a.json.gz");
+        let from_logs = throttled("r1", "lambda-event:42");
+        assert_eq!(incident_key(&from_s3), incident_key(&from_logs));
+        assert_eq!(record_identity(&from_s3), record_identity(&from_logs));
+        assert_ne!(
+            record_identity(&from_s3),
+            record_identity(&throttled("r2", "x"))
+        );
+        assert_eq!(record_identity(&from_s3).len(), 16);
+    }
+
+    #[test]
+    fn processor_incidents_are_by_status_and_input_kind() {
+        let unreadable = |input: &str| Finding::unreadable(Origin::input(input), "gone".to_owned());
+        let s3 = incident_key(&unreadable("s3://logs/a.json.gz"));
+        assert_eq!(s3, incident_key(&unreadable("s3://logs/b.json.gz")));
+        assert_ne!(s3, incident_key(&unreadable("lambda-event:1")));
+        assert_ne!(s3, incident_key(&unreadable("local/file.json")));
+    }
+
+    #[test]
+    fn knowledge_base_incidents_tell_accounts_apart() {
+        let failed = |account: &str| {
+            let mut finding =
+                Finding::new(Severity::Error, Source::KnowledgeBase, "EMBEDDING_FAILED");
+            finding.knowledge_base_id = Some("KB12345678".into());
+            finding.account_id = Some(account.into());
+            finding
+        };
+        assert_ne!(
+            incident_key(&failed("111122223333")),
+            incident_key(&failed("444455556666"))
+        );
+        assert_eq!(
+            incident_key(&failed("111122223333")),
+            incident_key(&failed("111122223333"))
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::rules::finding::Finding;
 use sha2::{Digest, Sha256};
 use std::fmt::{Debug, Write as _};
 
-pub(super) fn hex_sha256(bytes: &[u8]) -> String {
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .fold(String::with_capacity(64), |mut out, b| {
@@ -32,7 +32,7 @@ fn member_identity(finding: &Finding) -> String {
 }
 
 /// The first 16 bytes of an identity's SHA-256, as a number to add up.
-pub(super) fn identity_hash(finding: &Finding) -> u128 {
+pub(crate) fn identity_hash(finding: &Finding) -> u128 {
     let digest = Sha256::digest(member_identity(finding).as_bytes());
     let mut first = [0u8; 16];
     first.copy_from_slice(digest.get(..16).unwrap_or(&[0; 16]));

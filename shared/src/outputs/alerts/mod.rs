@@ -17,6 +17,7 @@ mod text;
 
 pub use collector::{Collector, OverflowCounts, DEFAULT_MAX_GROUPS};
 pub use group::{Group, MAX_REASONS};
+pub(crate) use id::{hex_sha256, identity_hash};
 pub use key::{About, Fields, GroupKey, ALERT_LIMIT_REACHED};
 pub use limits::{sanitize_subject, MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS};
 pub use payload::PAYLOAD_SCHEMA;
