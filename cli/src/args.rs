@@ -97,6 +97,16 @@ pub struct ScanArgs {
     #[arg(long, value_name = "TOPIC_ARN")]
     pub publish: Option<String>,
 
+    /// With --publish: suppress repeats through this DynamoDB incident state table, as the
+    /// functions do with ALERT_STATE_TABLE (one message per incident per interval, each
+    /// record counted once). Without it, every group is published.
+    #[arg(long, value_name = "TABLE", requires = "publish")]
+    pub state_table: Option<String>,
+
+    /// With --state-table: the repeat interval, in seconds (300) or minutes (15m).
+    #[arg(long, value_name = "INTERVAL", default_value = "15m", value_parser = parse_repeat_interval)]
+    pub repeat_interval: i64,
+
     /// Use path-style S3 addressing (S3-compatible endpoints, e.g. moto on localhost).
     #[arg(long, env = "BEDROCK_ALERTS_S3_PATH_STYLE")]
     pub s3_path_style: bool,
@@ -126,6 +136,11 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc())
         .ok_or_else(|| format!("{text:?} is not a time: use RFC 3339 (2026-11-20T14:00:00Z) or a date (2026-11-20)"))
+}
+
+fn parse_repeat_interval(text: &str) -> Result<i64, String> {
+    bedrock_alerts::config::parse_interval(text)
+        .ok_or_else(|| format!("{text:?} is not seconds (300) or minutes (15m), at most 7 days"))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::jobs::{self, Event, Job};
 use bedrock_alerts::aws::delivery::Delivery;
 use bedrock_alerts::aws::s3::{list_objects, Listed};
 use bedrock_alerts::config::available_cpus;
-use bedrock_alerts::config::DeliveryConfig;
+use bedrock_alerts::config::{DeliveryConfig, StateConfig};
 use bedrock_alerts::outputs::alerts::Collector;
 use bedrock_alerts::outputs::lines::{self, Format};
 use bedrock_alerts::triggers::object_ref::KeyFilter;
@@ -74,9 +74,13 @@ pub async fn run(args: ScanArgs) -> ExitCode {
         .map(|sdk| bedrock_alerts::aws::s3_client(sdk, args.s3_path_style));
     let delivery = match (&args.publish, &sdk) {
         (Some(topic), Some(sdk)) => Some(Delivery::new(
-            bedrock_alerts::aws::sns_client(sdk),
+            sdk,
             DeliveryConfig {
                 min_severity,
+                state: args
+                    .state_table
+                    .as_ref()
+                    .and_then(|table| StateConfig::new(table, args.repeat_interval)),
                 ..DeliveryConfig::to(topic.clone())
             },
         )),
@@ -147,7 +151,11 @@ pub async fn run(args: ScanArgs) -> ExitCode {
     let mut failed = sink.counts.unreadable_inputs > 0;
     if let (Some(delivery), Some(collector)) = (&delivery, &sink.collector) {
         match delivery.deliver(collector, None).await {
-            Ok(sent) => eprintln!("published {sent} alert(s) to {}", delivery.topic_arn()),
+            Ok(delivered) => eprintln!(
+                "published {} alert(s) to {}",
+                delivered.sent,
+                delivery.topic_arn()
+            ),
             Err(error) => {
                 eprintln!("error: {error}");
                 failed = true;

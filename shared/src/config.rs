@@ -45,6 +45,42 @@ pub struct DeliveryConfig {
     pub alerts: AlertOptions,
     /// `PUBLISH_MAX_ATTEMPTS` (default 4): tries per SNS entry before publishing fails.
     pub publish_max_attempts: u32,
+    /// `ALERT_STATE_TABLE` and `ALERT_REPEAT_INTERVAL`: incident suppression; `None`
+    /// (no table, or an interval of 0) sends every group of every invocation.
+    pub state: Option<StateConfig>,
+}
+
+/// Incident suppression: where the state is kept and how often an incident may speak.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateConfig {
+    /// `ALERT_STATE_TABLE`: the DynamoDB table's name.
+    pub table: String,
+    /// `ALERT_REPEAT_INTERVAL` (seconds, or `<n>m` minutes; default 15 minutes).
+    pub repeat_interval_secs: i64,
+}
+
+/// The repeat interval when `ALERT_REPEAT_INTERVAL` is not set: 15 minutes.
+pub const DEFAULT_REPEAT_INTERVAL_SECS: i64 = 900;
+
+/// Parses a repeat interval: seconds (`300`), or minutes with `m` (`15m`).
+pub fn parse_interval(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (digits, scale) = match text.strip_suffix('m') {
+        Some(minutes) => (minutes, 60),
+        None => (text.strip_suffix('s').unwrap_or(text), 1),
+    };
+    let value: i64 = digits.trim().parse().ok()?;
+    (0..=7 * 24 * 3600).contains(&(value * scale)).then_some(value * scale)
+}
+
+impl StateConfig {
+    /// Suppression on `table` every `interval` seconds; `None` when the interval is 0.
+    pub fn new(table: impl Into<String>, interval: i64) -> Option<StateConfig> {
+        (interval > 0).then(|| StateConfig {
+            table: table.into(),
+            repeat_interval_secs: interval,
+        })
+    }
 }
 
 impl DeliveryConfig {
@@ -55,6 +91,7 @@ impl DeliveryConfig {
             min_severity: Severity::Warn,
             alerts: AlertOptions::default(),
             publish_max_attempts: DEFAULT_PUBLISH_MAX_ATTEMPTS,
+            state: None,
         }
     }
 }
@@ -117,6 +154,17 @@ impl Config {
                 )
             })?;
         let defaults = AlertOptions::default();
+        let interval = match get("ALERT_REPEAT_INTERVAL") {
+            None => DEFAULT_REPEAT_INTERVAL_SECS,
+            Some(v) => parse_interval(&v).ok_or_else(|| {
+                invalid(
+                    "ALERT_REPEAT_INTERVAL",
+                    &v,
+                    "seconds (300) or minutes (15m), at most 7 days",
+                )
+            })?,
+        };
+        let state = get("ALERT_STATE_TABLE").and_then(|table| StateConfig::new(table, interval));
         Ok(Config {
             delivery: DeliveryConfig {
                 topic_arn,
@@ -139,6 +187,7 @@ impl Config {
                     "PUBLISH_MAX_ATTEMPTS",
                     DEFAULT_PUBLISH_MAX_ATTEMPTS.into(),
                 )? as u32,
+                state,
             },
             engine_policy: Policy {
                 guardrail_as_warn: flag(&get, "GUARDRAIL_AS_WARN")?,

@@ -33,27 +33,62 @@ pub struct Counts {
 impl Counts {
     /// Counts a finding by severity, status and model (and unreadable inputs).
     pub fn record(&mut self, finding: &Finding) {
-        match finding.severity {
-            Severity::Error => self.errors += 1,
-            Severity::Warn => self.warnings += 1,
+        self.add(&Tally::of(finding), 1);
+    }
+
+    fn add(&mut self, tally: &Tally<'_>, records: u64) {
+        match tally.severity {
+            Severity::Error => self.errors += records,
+            Severity::Warn => self.warnings += records,
         }
-        if finding.status == UNREADABLE_INPUT {
-            self.unreadable_inputs += 1;
+        if tally.status == UNREADABLE_INPUT {
+            self.unreadable_inputs += records;
         }
-        let status = format!("{}/{}", finding.source.as_str(), finding.status);
-        bump(&mut self.by_status, status, 1);
-        if finding.source == Source::ModelInvocation && finding.severity == Severity::Error {
-            let model = finding
-                .model_id
-                .clone()
-                .unwrap_or_else(|| "unknown".to_owned());
-            bump(&mut self.model_errors, model, 1);
+        let status = format!("{}/{}", tally.source.as_str(), tally.status);
+        bump(&mut self.by_status, status, records);
+        if tally.source == Source::ModelInvocation && tally.severity == Severity::Error {
+            let model = tally.model_id.unwrap_or("unknown").to_owned();
+            bump(&mut self.model_errors, model, records);
+        }
+    }
+
+    /// Replaces the failure counts (severities, statuses, models) with records counted once
+    /// across invocations and delivery paths: per kind of finding, the records this
+    /// invocation was the first to count.
+    pub fn count_once(&mut self, rows: &[(Tally<'_>, u64)]) {
+        self.errors = 0;
+        self.warnings = 0;
+        self.unreadable_inputs = 0;
+        self.by_status.clear();
+        self.model_errors.clear();
+        for (tally, records) in rows {
+            self.add(tally, *records);
         }
     }
 
     /// ERROR findings on model invocations, all models together.
     pub fn invocation_errors(&self) -> u64 {
         self.model_errors.values().sum()
+    }
+}
+
+/// What the failure counts are kept by: a finding's source, status, severity and model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally<'a> {
+    pub source: Source,
+    pub status: &'a str,
+    pub severity: Severity,
+    pub model_id: Option<&'a str>,
+}
+
+impl<'a> Tally<'a> {
+    pub fn of(finding: &'a Finding) -> Tally<'a> {
+        Tally {
+            source: finding.source,
+            status: &finding.status,
+            severity: finding.severity,
+            model_id: finding.model_id.as_deref(),
+        }
     }
 }
 

@@ -2,10 +2,10 @@
 //! the error a handler returns to make Lambda retry, delivery of alerts and the one summary
 //! log line per invocation.
 
-use crate::aws::delivery::Delivery;
+use crate::aws::delivery::{CountedOnce, Delivered, Delivery, FlushError};
 use crate::aws::s3::FetchError;
 use crate::aws::sns::PublishError;
-use crate::aws::{s3_client, sdk_config, sns_client};
+use crate::aws::{s3_client, sdk_config};
 use crate::config::{Config, ConfigError};
 use crate::counts::Counts;
 use crate::engine::Engine;
@@ -58,7 +58,7 @@ impl Services {
             function_name: std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_default(),
             engine: config.engine(),
             s3: s3_client(&sdk, config.s3_force_path_style),
-            delivery: Delivery::new(sns_client(&sdk), config.delivery.clone()),
+            delivery: Delivery::new(&sdk, config.delivery.clone()),
             config,
         })
     }
@@ -85,8 +85,9 @@ impl Services {
         }
     }
 
-    /// Groups the collected findings into alerts and publishes them all, or fails; then
-    /// logs the invocation's summary line and metrics either way.
+    /// Groups the collected findings into alerts and publishes them all (or, with a state
+    /// table, what their incidents ask for), or fails; then logs the invocation's summary
+    /// line and metrics either way.
     pub async fn deliver(
         &self,
         counts: &Counts,
@@ -98,15 +99,28 @@ impl Services {
             .deliver(collector, Some(budget.publish_until))
             .await
         {
-            Ok(sent) => {
-                log_summary(self, counts, collector, sent, "ok");
-                Ok(sent)
+            Ok(delivered) => {
+                let mut counts = counts.clone();
+                if let Some(rows) = &delivered.counted_once {
+                    let rows: Vec<_> = rows.iter().map(CountedOnce::tally).collect();
+                    counts.count_once(&rows);
+                }
+                log_summary(self, &counts, collector, &delivered, "ok");
+                Ok(delivered.sent)
             }
             Err(error) => {
-                log_summary(self, counts, collector, 0, "publish failed");
+                log_summary(self, counts, collector, &Delivered::default(), "publish failed");
                 Err(error.into())
             }
         }
+    }
+
+    /// Sends the follow-ups and queued messages due in the state table (the scheduled
+    /// flush). The number of messages sent.
+    pub async fn flush(&self, budget: &Budget) -> Result<usize, FunctionError> {
+        let delivered = self.delivery.flush(Some(budget.publish_until)).await?;
+        tracing::info!(alerts_sent = delivered.sent, "state table flushed");
+        Ok(delivered.sent)
     }
 }
 
@@ -134,6 +148,8 @@ pub enum FunctionError {
     Fetch(#[from] FetchError),
     #[error(transparent)]
     Publish(#[from] PublishError),
+    #[error(transparent)]
+    Flush(#[from] FlushError),
     #[error("{unprocessed} object(s) were left unread or read only in part: the invocation ran out of time")]
     OutOfTime { unprocessed: usize },
 }
@@ -143,6 +159,7 @@ impl From<FunctionError> for Diagnostic {
         let error_type = match error {
             FunctionError::Fetch(_) => "FetchError",
             FunctionError::Publish(_) => "PublishError",
+            FunctionError::Flush(_) => "FlushError",
             FunctionError::OutOfTime { .. } => "OutOfTime",
         };
         Diagnostic {
@@ -158,7 +175,7 @@ fn log_summary(
     services: &Services,
     counts: &Counts,
     kept: &Collector,
-    alerts_sent: usize,
+    delivered: &Delivered,
     outcome: &str,
 ) {
     let context = MetricContext {
@@ -166,7 +183,8 @@ fn log_summary(
         function_name: services.function_name.clone(),
         timestamp_ms: chrono::Utc::now().timestamp_millis(),
     };
-    for line in emf_lines(&context, counts, alerts_sent) {
+    let alerts_sent = delivered.sent;
+    for line in emf_lines(&context, counts, alerts_sent, delivered.suppression_unavailable) {
         println!("{line}");
     }
     tracing::info!(
@@ -187,6 +205,7 @@ fn log_summary(
         groups = kept.groups().len(),
         findings_only_counted = kept.overflow().values().sum::<u64>(),
         alerts_sent,
+        suppression_unavailable = delivered.suppression_unavailable,
         "invocation summary"
     );
 }

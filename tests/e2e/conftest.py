@@ -1,4 +1,4 @@
-"""End-to-end fixtures: a real moto server (S3, SNS, SQS) and a Lambda runtime API emulator
+"""End-to-end fixtures: a real moto server (S3, SNS, SQS, DynamoDB) and a Lambda runtime API emulator
 that runs the real function binaries.
 
 The emulator speaks the Lambda runtime API (``/2018-06-01/runtime/...``) on a loopback port;
@@ -91,10 +91,31 @@ class Aws:
         self.s3 = boto3.client("s3", **kwargs)
         self.sns = boto3.client("sns", **kwargs)
         self.sqs = boto3.client("sqs", **kwargs)
+        self.dynamodb = boto3.client("dynamodb", **kwargs)
 
     def bucket(self) -> str:
         name = f"logs-{uuid.uuid4().hex[:12]}"
         self.s3.create_bucket(Bucket=name)
+        return name
+
+    def state_table(self) -> str:
+        """An incident state table shaped as template.yaml's AlertStateTable."""
+        name = f"state-{uuid.uuid4().hex[:10]}"
+        self.dynamodb.create_table(
+            TableName=name,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[
+                {"AttributeName": n, "AttributeType": t}
+                for n, t in [("pk", "S"), ("sk", "S"), ("due_shard", "S"), ("due_at", "N")]
+            ],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            GlobalSecondaryIndexes=[{
+                "IndexName": "due",
+                "KeySchema": [{"AttributeName": "due_shard", "KeyType": "HASH"},
+                              {"AttributeName": "due_at", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }],
+        )
         return name
 
     def put(self, bucket: str, key: str, sample: str) -> None:

@@ -9,6 +9,10 @@
   for keys containing ``stall_s3_keys``, half the body is sent and the rest held back until
   the proxy stops (at most ``stall_seconds``).
 
+* DynamoDB: every call is counted by operation; calls run one at a time, as DynamoDB makes
+  each item write atomic and moto's threaded server does not; with ``dynamodb_down`` every
+  call fails with an HTTP 500 ``InternalServerError``.
+
 Everything else is forwarded unchanged. Loopback only, bounded, and stopped by the fixture.
 """
 
@@ -29,13 +33,16 @@ class Faults:
     cut_s3_bodies: bool = False
     stall_s3_keys: str | None = None
     stall_seconds: float = 30.0
+    dynamodb_down: bool = False
     seed: int = 1
     rng: random.Random = field(init=False)
     calls: int = 0
     injected: dict = field(
         default_factory=lambda: {"500": 0, "throttling": 0, "partial": 0, "cut": 0, "stalled": 0, "too_long": 0}
     )
+    dynamodb_calls: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    dynamodb_lock: threading.Lock = field(default_factory=threading.Lock)
     released: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self):
@@ -143,6 +150,17 @@ class FaultProxy:
                     self.wfile.flush()
                     self.close_connection = True
 
+            def _dynamodb(self, operation: str, body: bytes):
+                with proxy.faults.lock:
+                    calls = proxy.faults.dynamodb_calls
+                    calls[operation] = calls.get(operation, 0) + 1
+                if proxy.faults.dynamodb_down:
+                    error = b'{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"injected"}'
+                    return self._send(500, [("Content-Type", "application/x-amz-json-1.0")], error)
+                with proxy.faults.dynamodb_lock:
+                    status, headers, data = self._forward(body)
+                self._send(status, headers, data)
+
             def _body(self) -> bytes | None:
                 length = self.headers.get("Content-Length")
                 return self.rfile.read(int(length)) if length else None
@@ -171,6 +189,9 @@ class FaultProxy:
 
             def do_POST(self):
                 body = self._body() or b""
+                target = self.headers.get("X-Amz-Target", "")
+                if target.startswith("DynamoDB_"):
+                    return self._dynamodb(target.split(".")[-1], body)
                 form = urllib.parse.parse_qs(body.decode(errors="replace"), keep_blank_values=True)
                 if form.get("Action") == ["PublishBatch"] and _batch_bytes(form) > SNS_BATCH_LIMIT:
                     with proxy.faults.lock:

@@ -37,6 +37,10 @@ pub async fn handle(
         collector: services.collector(),
     };
     let items = match parse_trigger(&event.payload) {
+        Ok(Trigger::Flush) => {
+            let sent = services.flush(&run.budget).await?;
+            return Ok(serde_json::json!({ "flushed": sent }));
+        }
         Ok(Trigger::Notification(Notification::TestEvent)) => {
             tracing::info!("s3:TestEvent received; nothing to do");
             Items::TestEvent

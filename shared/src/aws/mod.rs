@@ -4,9 +4,11 @@
 pub mod delivery;
 pub mod s3;
 pub mod sns;
+pub mod state;
+pub mod suppression;
 
 pub use aws_config::SdkConfig;
-pub use {aws_sdk_s3, aws_sdk_sns};
+pub use {aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sns};
 
 use aws_config::BehaviorVersion;
 
@@ -26,4 +28,9 @@ pub fn s3_client(config: &SdkConfig, force_path_style: bool) -> aws_sdk_s3::Clie
 /// An SNS client.
 pub fn sns_client(config: &SdkConfig) -> aws_sdk_sns::Client {
     aws_sdk_sns::Client::new(config)
+}
+
+/// A DynamoDB client (the incident state table).
+pub fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::new(config)
 }

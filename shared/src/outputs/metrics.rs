@@ -17,8 +17,13 @@ pub struct MetricContext {
 }
 
 /// The EMF documents for one invocation, one JSON line each.
-pub fn emf_lines(context: &MetricContext, counts: &Counts, alerts_sent: usize) -> Vec<String> {
-    let totals: [(&str, u64, &str); 11] = [
+pub fn emf_lines(
+    context: &MetricContext,
+    counts: &Counts,
+    alerts_sent: usize,
+    suppression_unavailable: usize,
+) -> Vec<String> {
+    let totals: [(&str, u64, &str); 12] = [
         ("InvocationRecords", counts.invocation_records, "Count"),
         ("KnowledgeBaseEvents", counts.knowledge_base_events, "Count"),
         ("CloudWatchLogEvents", counts.cloudwatch_log_events, "Count"),
@@ -28,6 +33,11 @@ pub fn emf_lines(context: &MetricContext, counts: &Counts, alerts_sent: usize) -
         ("Warnings", counts.warnings, "Count"),
         ("InvocationErrors", counts.invocation_errors(), "Count"),
         ("AlertsSent", alerts_sent as u64, "Count"),
+        (
+            "SuppressionUnavailable",
+            suppression_unavailable as u64,
+            "Count",
+        ),
         ("ObjectsRead", counts.inputs, "Count"),
         ("DecodedBytes", counts.decoded_bytes, "Bytes"),
     ];
@@ -118,7 +128,7 @@ mod tests {
             Source::KnowledgeBase,
             "RESOURCE_IGNORED",
         ));
-        let lines: Vec<Value> = emf_lines(&context(), &counts, 2)
+        let lines: Vec<Value> = emf_lines(&context(), &counts, 2, 1)
             .iter()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
@@ -149,7 +159,7 @@ mod tests {
 
     #[test]
     fn every_metric_named_in_the_metadata_has_a_value() {
-        let lines = emf_lines(&context(), &Counts::default(), 0);
+        let lines = emf_lines(&context(), &Counts::default(), 0, 0);
         for line in lines {
             let doc: Value = serde_json::from_str(&line).unwrap();
             for metric in doc["_aws"]["CloudWatchMetrics"][0]["Metrics"]

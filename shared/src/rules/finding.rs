@@ -1,6 +1,6 @@
 //! A finding: one thing in the logs (or in reading them) that someone should know about.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Longest reason kept on a finding, in bytes; longer ones are cut on a char boundary.
@@ -10,7 +10,7 @@ pub const MAX_REASON_BYTES: usize = 1024;
 pub const MAX_STATUS_BYTES: usize = 256;
 
 /// How bad a finding is. Ordered: `Warn < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Severity {
     Warn,
@@ -42,7 +42,7 @@ impl fmt::Display for Severity {
 }
 
 /// What produced the finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// A Bedrock model invocation log record.
@@ -69,7 +69,7 @@ pub const UNPARSEABLE_RECORD: &str = "UNPARSEABLE_RECORD";
 pub const UNREADABLE_INPUT: &str = "UNREADABLE_INPUT";
 
 /// Where a finding came from: the input, and the place inside it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     /// File path, `s3://bucket/key`, `-` for stdin, or the Lambda event's name for the input.
     pub input: String,
@@ -106,7 +106,7 @@ impl fmt::Display for Origin {
 /// One finding. Fields that do not apply are `None` and left out of the JSON form.
 ///
 /// Never carries prompt or response bodies: only identifiers, statuses and reasons.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub severity: Severity,
     pub source: Source,

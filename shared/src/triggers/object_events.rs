@@ -55,10 +55,18 @@ pub enum Trigger {
     Notification(Notification),
     Sqs(Vec<SqsRecord>),
     BatchOperations(BatchJob),
+    /// The scheduled flush of the incident state table: `{"bedrock_alerts": "flush"}`.
+    Flush,
 }
+
+/// The input the flush schedule sends: `{"bedrock_alerts": "flush"}`.
+pub const FLUSH_FIELD: &str = "bedrock_alerts";
 
 /// Recognises the event shape.
 pub fn parse_trigger(event: &Value) -> Result<Trigger, EnvelopeError> {
+    if event.get(FLUSH_FIELD).and_then(Value::as_str) == Some("flush") {
+        return Ok(Trigger::Flush);
+    }
     if event.get("invocationSchemaVersion").is_some() && event.get("tasks").is_some() {
         return Ok(Trigger::BatchOperations(parse_batch(event)));
     }
@@ -290,6 +298,18 @@ mod tests {
         };
         assert_eq!(job.tasks[0].object.as_ref().unwrap().bucket, "logs2");
         assert!(job.tasks[1].object.is_err());
+    }
+
+    #[test]
+    fn the_flush_schedule_s_input_is_a_flush() {
+        assert_eq!(
+            parse_trigger(&json!({"bedrock_alerts": "flush"})),
+            Ok(Trigger::Flush)
+        );
+        assert_eq!(
+            parse_trigger(&json!({"bedrock_alerts": "other"})),
+            Err(EnvelopeError::Unrecognised)
+        );
     }
 
     #[test]

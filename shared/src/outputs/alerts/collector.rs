@@ -25,6 +25,8 @@ pub struct Collector {
     /// Items listed per group.
     pub max_items: usize,
     pub max_groups: usize,
+    /// Keep each member's record identity (to count records once across invocations).
+    pub track_identities: bool,
     groups: BTreeMap<GroupKey, Group>,
     overflow: OverflowCounts,
 }
@@ -35,6 +37,7 @@ impl Collector {
             min_severity,
             max_items,
             max_groups: DEFAULT_MAX_GROUPS,
+            track_identities: false,
             groups: BTreeMap::new(),
             overflow: OverflowCounts::new(),
         }
@@ -46,9 +49,19 @@ impl Collector {
         self
     }
 
+    /// Keeps each member's record identity, so records can be counted once across
+    /// invocations (memory then grows by 8 bytes a finding).
+    pub fn tracking_identities(mut self) -> Collector {
+        self.track_identities = true;
+        self
+    }
+
     /// An empty collector with the same settings.
     pub fn empty_like(&self) -> Collector {
-        Collector::new(self.min_severity, self.max_items).with_max_groups(self.max_groups)
+        Collector {
+            track_identities: self.track_identities,
+            ..Collector::new(self.min_severity, self.max_items).with_max_groups(self.max_groups)
+        }
     }
 
     /// Folds a finding into its group, unless it is below the minimum severity.
@@ -57,11 +70,12 @@ impl Collector {
             return;
         }
         let key = GroupKey::of(&finding);
+        let track = self.track_identities;
         if let Some(group) = self.groups.get_mut(&key) {
-            group.add(finding, self.max_items);
+            group.add(finding, self.max_items, track);
         } else if self.make_room(finding.severity) {
             let mut group = Group::new(key.clone(), finding.severity);
-            group.add(finding, self.max_items);
+            group.add(finding, self.max_items, track);
             self.groups.insert(key, group);
         } else {
             self.count_overflow(finding.source, finding.status, finding.severity, 1);

@@ -5,12 +5,14 @@
 use super::id;
 use super::key::GroupKey;
 use crate::rules::finding::{Finding, Severity};
+use serde::{Deserialize, Serialize};
 
 /// Distinct reasons listed per group.
 pub const MAX_REASONS: usize = 5;
 
-/// Everything an alert needs to know about the findings of one group.
-#[derive(Debug, Clone)]
+/// Everything an alert needs to know about the findings of one group. Serializable, so an
+/// incident's pending findings can be kept between invocations.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Group {
     pub key: GroupKey,
     pub severity: Severity,
@@ -25,7 +27,12 @@ pub struct Group {
     region: Agreed,
     /// Sum of the members' identity hashes: the same members give the same sum in any
     /// order, and any other member changes it.
+    #[serde(skip)]
     identity_sum: u128,
+    /// The members' record identities with the minute of their time, kept only when the
+    /// collector tracks them (for counting each record once across invocations).
+    #[serde(skip)]
+    pub identities: Vec<(i64, u64)>,
 }
 
 impl Group {
@@ -41,13 +48,25 @@ impl Group {
             account_id: Agreed::Nobody,
             region: Agreed::Nobody,
             identity_sum: 0,
+            identities: Vec::new(),
         }
     }
 
-    pub(super) fn add(&mut self, finding: Finding, max_items: usize) {
+    /// The same key with nothing in it: what an incident keeps after a message.
+    pub fn emptied(&self) -> Group {
+        Group::new(self.key.clone(), self.severity)
+    }
+
+    /// Folds a finding in; its record identity is kept when `track` is set.
+    pub(super) fn add(&mut self, finding: Finding, max_items: usize, track: bool) {
         self.severity = self.severity.max(finding.severity);
         self.count += 1;
-        self.identity_sum = self.identity_sum.wrapping_add(id::identity_hash(&finding));
+        let identity = id::identity_hash(&finding);
+        self.identity_sum = self.identity_sum.wrapping_add(identity);
+        if track {
+            let minute = id::minute_of(finding.timestamp.as_deref());
+            self.identities.push((minute, id::record_identity(identity)));
+        }
         self.widen_times(finding.timestamp.as_ref(), finding.timestamp.as_ref());
         self.add_reasons(&finding.reasons);
         self.account_id.add(finding.account_id.as_ref());
@@ -57,10 +76,11 @@ impl Group {
         }
     }
 
-    pub(super) fn merge(&mut self, other: Group, max_items: usize) {
+    pub fn merge(&mut self, other: Group, max_items: usize) {
         self.severity = self.severity.max(other.severity);
         self.count += other.count;
         self.identity_sum = self.identity_sum.wrapping_add(other.identity_sum);
+        self.identities.extend(other.identities);
         self.widen_times(
             other.first_timestamp.as_ref(),
             other.last_timestamp.as_ref(),
@@ -114,7 +134,7 @@ impl Group {
 }
 
 /// The value every member of a group agrees on, if any.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 enum Agreed {
     #[default]
     Nobody,

@@ -32,11 +32,23 @@ fn member_identity(finding: &Finding) -> String {
 }
 
 /// The first 16 bytes of an identity's SHA-256, as a number to add up.
-pub(crate) fn identity_hash(finding: &Finding) -> u128 {
+pub(super) fn identity_hash(finding: &Finding) -> u128 {
     let digest = Sha256::digest(member_identity(finding).as_bytes());
     let mut first = [0u8; 16];
     first.copy_from_slice(digest.get(..16).unwrap_or(&[0; 16]));
     u128::from_be_bytes(first)
+}
+
+/// A record's identity as stored to count it once: the first 8 bytes of its hash.
+pub(super) fn record_identity(identity: u128) -> u64 {
+    (identity >> 64) as u64
+}
+
+/// The minute (since the epoch) of a record's RFC 3339 time; 0 when it has none.
+pub(super) fn minute_of(timestamp: Option<&str>) -> i64 {
+    timestamp
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map_or(0, |t| t.timestamp().div_euclid(60))
 }
 
 /// The id of a group's message: its key, its size and the sum of its members' identities.

@@ -4,6 +4,7 @@
 
 use super::id::hex_sha256;
 use crate::rules::finding::{Finding, Source};
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 
@@ -11,14 +12,14 @@ use std::fmt::Write as _;
 pub const ALERT_LIMIT_REACHED: &str = "ALERT_LIMIT_REACHED";
 
 /// The key of one group: its status and what it is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupKey {
     pub status: String,
     pub about: About,
 }
 
 /// What a group is about, one variant per finding source. Empty values count as absent.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum About {
     KnowledgeBase {
         knowledge_base_id: Option<String>,

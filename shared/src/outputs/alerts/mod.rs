@@ -17,13 +17,14 @@ mod text;
 
 pub use collector::{Collector, OverflowCounts, DEFAULT_MAX_GROUPS};
 pub use group::{Group, MAX_REASONS};
-pub(crate) use id::{hex_sha256, identity_hash};
+pub(crate) use id::hex_sha256;
 pub use key::{About, Fields, GroupKey, ALERT_LIMIT_REACHED};
 pub use limits::{sanitize_subject, MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS};
 pub use payload::PAYLOAD_SCHEMA;
 
 use crate::rules::finding::{Finding, Severity};
 use limits::Draft;
+use serde::{Deserialize, Serialize};
 use payload::Payload;
 
 /// How findings become messages.
@@ -48,8 +49,8 @@ impl Default for AlertOptions {
     }
 }
 
-/// One SNS message, ready to publish.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One SNS message, ready to publish (and to keep in the incident state until SNS took it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertMessage {
     /// Deterministic: same findings, same id. 64 hex chars (valid dedup id, ≤ 128).
     pub id: String,
@@ -109,13 +110,46 @@ pub fn alerts_for(collector: &Collector, options: &AlertOptions) -> Vec<AlertMes
     alerts
 }
 
+/// The summary of the findings the collector could only count (groups past its cap), if
+/// any: sent as is when incidents are suppressed, since they have no group to track.
+pub fn overflow_alert(collector: &Collector, options: &AlertOptions) -> Option<AlertMessage> {
+    let counts = collector.overflow();
+    (!counts.is_empty()).then(|| render_overflow(counts, 0, true, options))
+}
+
 fn render_group(group: &Group, options: &AlertOptions) -> AlertMessage {
+    render_framed(group, Framing::default(), options)
+}
+
+/// What an alert adds to its group when it speaks for something larger (an incident): its
+/// own id and message group, a headline above the text, a note after the subject, and
+/// fields added to the payload (additive: the schema stays v1).
+#[derive(Debug, Clone, Default)]
+pub struct Framing {
+    /// The message id; the group's own id when `None`.
+    pub id: Option<String>,
+    /// The FIFO message group and the payload's `group_id`; the key's digest when `None`.
+    pub group_id: Option<String>,
+    pub headline: Option<String>,
+    pub subject_note: Option<String>,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One group's message, framed (see [`Framing`]).
+pub fn render_framed(group: &Group, framing: Framing, options: &AlertOptions) -> AlertMessage {
     let key = &group.key;
-    let digest = key.digest();
-    let id = group.message_id();
-    let subject = text::subject_for(key, group.severity, group.count);
-    let payload = Payload::of(group, &id, &digest, options.items_per_alert);
-    let text = text::text_body(&payload);
+    let digest = framing.group_id.unwrap_or_else(|| key.digest());
+    let id = framing.id.unwrap_or_else(|| group.message_id());
+    let mut subject = text::subject_for(key, group.severity, group.count);
+    if let Some(note) = &framing.subject_note {
+        subject = sanitize_subject(&format!("{subject} {note}"));
+    }
+    let mut payload = Payload::of(group, &id, &digest, options.items_per_alert);
+    payload.extra = framing.fields;
+    let mut text = text::text_body(&payload);
+    if let Some(headline) = framing.headline {
+        text = format!("{headline}\n\n{text}");
+    }
     let json = serde_json::to_value(payload).unwrap_or_default();
     let mut draft = Draft::new(key, digest, id, subject, text, json, group.severity);
     let fields = key.fields();

@@ -34,6 +34,9 @@ pub(super) struct Payload<'a> {
     pub(super) next_steps: Vec<String>,
     pub(super) items: Vec<&'a Finding>,
     pub(super) items_omitted: u64,
+    /// Fields an incident adds (additive: the schema stays v1).
+    #[serde(flatten)]
+    pub(super) extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<'a> Payload<'a> {
@@ -64,6 +67,7 @@ impl<'a> Payload<'a> {
             next_steps: next_steps(key, region),
             items_omitted: group.count.saturating_sub(items.len() as u64),
             items,
+            extra: serde_json::Map::new(),
         }
     }
 }

@@ -1,0 +1,360 @@
+//! What one invocation (or a flush) does to one incident's stored state, as a pure
+//! function: [`plan`] takes the stored state, what the invocation added to the incident's
+//! seen sets, the time and the settings, and returns the new state with any message to
+//! send queued in its outbox.
+//!
+//! Counting is exact because it is derived from the seen sets, never added up: the seen
+//! sets (one per minute of record time, per incident generation) only grow, the state keeps
+//! the largest size it has seen of each, and the occurrences found now are the growth of
+//! their sum. A retry, the other delivery path, or a concurrent invocation re-adding the
+//! same records grows nothing, and a crash between a seen-set write and the state write
+//! loses nothing: the next writer reads the set's full size.
+
+use super::window::{step, Incident, Kind, Notice};
+use crate::outputs::alerts::{hex_sha256, render_framed, AlertMessage, AlertOptions, Framing, Group};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map};
+use std::collections::BTreeMap;
+
+/// A seen-set size untouched this long is dropped from the state (a record re-delivered
+/// later than this counts again): Lambda retries asynchronous events for up to 6 hours.
+pub const SEEN_RETENTION_SECS: i64 = 6 * 3600 + 600;
+/// A queued message that has not been confirmed sent this long after it was queued is
+/// sent by whoever reads the state next (its own invocation's retry usually does first).
+pub const OUTBOX_GRACE_SECS: i64 = 30;
+
+/// One incident's stored state.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Stored {
+    /// The incident, open or last seen; `None` before the first occurrence.
+    pub incident: Option<Incident>,
+    /// The current generation's seen-set sizes by minute: (size, last touched).
+    pub seen: BTreeMap<i64, (u64, i64)>,
+    /// The findings since the last message: what the next one lists.
+    pub pending: Option<Group>,
+    /// Messages queued and not yet confirmed accepted by SNS.
+    pub outbox: Vec<Outgoing>,
+}
+
+/// A message queued in the state until SNS accepts it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outgoing {
+    pub queued_at: i64,
+    pub message: AlertMessage,
+}
+
+/// What an invocation brings to an incident: the generation whose seen sets it wrote, the
+/// sizes those sets have now, and its findings (none for a flush).
+#[derive(Debug, Clone, Default)]
+pub struct Arrival {
+    pub generation: i64,
+    pub seen: BTreeMap<i64, u64>,
+    pub group: Option<Group>,
+}
+
+/// How messages are made.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Seconds between messages of one incident (at least 1).
+    pub interval: i64,
+    pub alerts: AlertOptions,
+}
+
+/// The generation an invocation at `now` adds to: the open incident's, or a new one.
+pub fn generation(stored: &Stored, now: i64) -> i64 {
+    match &stored.incident {
+        Some(incident) if incident.is_open(now) => incident.opened_at,
+        _ => now,
+    }
+}
+
+impl Stored {
+    /// When the state next needs a flush: a queued message past its grace, or a window
+    /// that ends with occurrences pending. `None` when nothing is due.
+    pub fn due_at(&self) -> Option<i64> {
+        let queued = self.outbox.iter().map(|o| o.queued_at + OUTBOX_GRACE_SECS).min();
+        let window = self
+            .incident
+            .as_ref()
+            .filter(|i| i.pending > 0)
+            .map(|i| i.window_end);
+        queued.into_iter().chain(window).min()
+    }
+
+    /// Queued messages that anyone may send now: past their grace.
+    pub fn overdue(&self, now: i64) -> Vec<AlertMessage> {
+        self.outbox
+            .iter()
+            .filter(|o| now >= o.queued_at + OUTBOX_GRACE_SECS)
+            .map(|o| o.message.clone())
+            .collect()
+    }
+
+    /// Drops queued messages SNS accepted.
+    pub fn confirm(&mut self, sent: &[String]) {
+        self.outbox.retain(|o| !sent.contains(&o.message.id));
+    }
+
+    /// Makes queued messages that could not be sent due at once, for the retry (or the
+    /// flush) to send without waiting for the grace.
+    pub fn release(&mut self, unsent: &[String]) {
+        for queued in &mut self.outbox {
+            if unsent.contains(&queued.message.id) {
+                queued.queued_at -= OUTBOX_GRACE_SECS;
+            }
+        }
+    }
+}
+
+/// The new state of an incident after an arrival at `now`; a message it makes is queued
+/// in the outbox (the caller sends it, then confirms it).
+pub fn plan(stored: Stored, arrival: Arrival, key: &str, now: i64, settings: &Settings) -> Stored {
+    let Stored {
+        incident,
+        seen,
+        pending,
+        mut outbox,
+    } = stored;
+    let open = incident.filter(|i| i.is_open(now));
+    let (incident, mut seen, mut pending) = match open {
+        Some(i) if i.opened_at == arrival.generation => (Some(i), seen, pending),
+        Some(i) => {
+            // Written to another generation's sets: nothing of it counts here (the caller
+            // reads again and writes to this one).
+            return Stored {
+                incident: Some(i),
+                seen,
+                pending,
+                outbox,
+            };
+        }
+        None => (None, BTreeMap::new(), None),
+    };
+    let before: u64 = seen.values().map(|(size, _)| size).sum();
+    for (minute, size) in arrival.seen {
+        let entry = seen.entry(minute).or_insert((0, now));
+        entry.0 = entry.0.max(size);
+        entry.1 = now;
+    }
+    let after: u64 = seen.values().map(|(size, _)| size).sum();
+    let found = after - before;
+    if found > 0 {
+        if let Some(group) = arrival.group {
+            match &mut pending {
+                Some(mine) => mine.merge(group, settings.alerts.items_per_alert),
+                None => pending = Some(group),
+            }
+        }
+    }
+    seen.retain(|_, (_, touched)| now - *touched < SEEN_RETENTION_SECS);
+    let (incident, notice) = step(incident, found, now, settings.interval);
+    if let (Some(notice), Some(group)) = (notice, pending.as_mut()) {
+        let message = render_notice(key, group, &notice, settings);
+        *group = group.emptied();
+        outbox.push(Outgoing {
+            queued_at: now,
+            message,
+        });
+    }
+    match incident {
+        Some(incident) => Stored {
+            incident: Some(incident),
+            seen,
+            pending,
+            outbox,
+        },
+        None => Stored {
+            outbox,
+            ..Stored::default()
+        },
+    }
+}
+
+fn rfc3339(seconds: i64) -> String {
+    DateTime::<Utc>::from_timestamp(seconds, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+fn clock(seconds: i64) -> String {
+    DateTime::<Utc>::from_timestamp(seconds, 0)
+        .map(|t| t.format("%H:%M:%S UTC").to_string())
+        .unwrap_or_default()
+}
+
+/// The id of an incident: its key and when it opened.
+fn incident_id(key: &str, opened_at: i64) -> String {
+    hex_sha256(format!("incident|{key}|{opened_at}").as_bytes())
+}
+
+/// One incident message: the group's findings since the last message, framed with what the
+/// incident adds (its id, `new` or `repeat`, the total so far, the window).
+fn render_notice(key: &str, group: &Group, notice: &Notice, settings: &Settings) -> AlertMessage {
+    let incident = incident_id(key, notice.opened_at);
+    let interval = settings.interval;
+    let (headline, subject_note, kind) = match notice.kind {
+        Kind::New => (
+            format!(
+                "New incident: {} occurrence(s). Further occurrences are collected for {interval} s and reported in one follow-up.",
+                notice.occurrences
+            ),
+            None,
+            "new",
+        ),
+        Kind::Repeat => (
+            format!(
+                "{} more since {}{}; {} in total since the incident opened at {}.",
+                notice.occurrences,
+                clock(notice.since),
+                group
+                    .last_timestamp
+                    .as_deref()
+                    .map(|t| format!(", last at {t}"))
+                    .unwrap_or_default(),
+                notice.total,
+                clock(notice.opened_at),
+            ),
+            Some(format!("(follow-up, {} in total)", notice.total)),
+            "repeat",
+        ),
+    };
+    let mut fields = Map::new();
+    fields.insert("kind".into(), json!(kind));
+    fields.insert("incident_id".into(), json!(incident));
+    fields.insert("occurrences".into(), json!(notice.occurrences));
+    fields.insert("total".into(), json!(notice.total));
+    fields.insert("opened_at".into(), json!(rfc3339(notice.opened_at)));
+    fields.insert(
+        "window".into(),
+        json!({ "start": rfc3339(notice.window.0), "end": rfc3339(notice.window.1) }),
+    );
+    let mut group = group.clone();
+    group.count = notice.occurrences;
+    let framing = Framing {
+        id: Some(hex_sha256(format!("{incident}|{}", notice.number).as_bytes())),
+        group_id: Some(key.to_owned()),
+        headline: Some(headline),
+        subject_note,
+        fields,
+    };
+    render_framed(&group, framing, &settings.alerts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outputs::alerts::Collector;
+    use crate::rules::finding::{Finding, Severity, Source};
+
+    fn settings() -> Settings {
+        Settings {
+            interval: 60,
+            alerts: AlertOptions::default(),
+        }
+    }
+
+    fn group(requests: &[&str]) -> Group {
+        let mut collector = Collector::new(Severity::Warn, 10).tracking_identities();
+        for request in requests {
+            let mut f = Finding::new(Severity::Error, Source::ModelInvocation, "ThrottlingException");
+            f.model_id = Some("m".into());
+            f.request_id = Some((*request).into());
+            f.timestamp = Some("2026-12-03T08:00:00Z".into());
+            collector.push(f);
+        }
+        collector.groups()[0].clone()
+    }
+
+    fn arrival(stored: &Stored, now: i64, size: u64, requests: &[&str]) -> Arrival {
+        Arrival {
+            generation: generation(stored, now),
+            seen: BTreeMap::from([(29_411_520, size)]),
+            group: Some(group(requests)),
+        }
+    }
+
+    fn payload(message: &AlertMessage) -> serde_json::Value {
+        let doc: serde_json::Value = serde_json::from_str(&message.message).unwrap();
+        serde_json::from_str(doc["default"].as_str().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_first_arrival_queues_a_new_message_with_the_incident_fields() {
+        let stored = Stored::default();
+        let next = plan(stored.clone(), arrival(&stored, 100, 2, &["a", "b"]), "k", 100, &settings());
+        assert_eq!(next.outbox.len(), 1);
+        let p = payload(&next.outbox[0].message);
+        assert_eq!(p["kind"], "new");
+        assert_eq!((p["occurrences"].as_u64(), p["total"].as_u64()), (Some(2), Some(2)));
+        assert_eq!(p["count"], 2);
+        assert_eq!(p["schema"], "bedrock-alerts/alert/v1");
+        assert_eq!(next.outbox[0].message.group_id, "k");
+        assert_eq!(next.due_at(), Some(100 + OUTBOX_GRACE_SECS));
+    }
+
+    #[test]
+    fn a_retry_or_the_other_path_adds_nothing() {
+        let stored = Stored::default();
+        let mut next = plan(stored.clone(), arrival(&stored, 100, 2, &["a", "b"]), "k", 100, &settings());
+        let sent: Vec<String> = next.outbox.iter().map(|o| o.message.id.clone()).collect();
+        next.confirm(&sent);
+        let again = plan(next.clone(), arrival(&next, 110, 2, &["a", "b"]), "k", 110, &settings());
+        assert_eq!(again.incident.as_ref().unwrap().pending, 0);
+        assert!(again.outbox.is_empty());
+        assert_eq!(again.due_at(), None);
+    }
+
+    #[test]
+    fn the_follow_up_lists_what_was_pending_and_keeps_one_id_per_message() {
+        let stored = Stored::default();
+        let mut state = plan(stored.clone(), arrival(&stored, 100, 1, &["a"]), "k", 100, &settings());
+        state.outbox.clear();
+        state = plan(state.clone(), arrival(&state, 120, 4, &["b", "c", "d"]), "k", 120, &settings());
+        assert_eq!(state.due_at(), Some(160));
+        let flushed = plan(state.clone(), Arrival { generation: generation(&state, 170), ..Arrival::default() }, "k", 170, &settings());
+        let message = &flushed.outbox[0].message;
+        let p = payload(message);
+        assert_eq!(p["kind"], "repeat");
+        assert_eq!((p["occurrences"].as_u64(), p["total"].as_u64()), (Some(3), Some(4)));
+        assert_eq!(p["items"].as_array().unwrap().len(), 3);
+        assert!(message.subject.contains("follow-up, 4 in total"), "{}", message.subject);
+        let text: serde_json::Value = serde_json::from_str(&message.message).unwrap();
+        assert!(text["email"].as_str().unwrap().starts_with("3 more since 00:01:40 UTC"));
+        let twice = plan(state.clone(), Arrival { generation: generation(&state, 170), ..Arrival::default() }, "k", 170, &settings());
+        assert_eq!(twice.outbox[0].message.id, message.id, "the same decision, the same id");
+    }
+
+    #[test]
+    fn a_message_that_could_not_be_sent_is_due_at_once_and_gone_once_confirmed() {
+        let stored = Stored::default();
+        let mut state = plan(stored.clone(), arrival(&stored, 100, 1, &["a"]), "k", 100, &settings());
+        let ids: Vec<String> = state.outbox.iter().map(|o| o.message.id.clone()).collect();
+        assert!(state.overdue(101).is_empty(), "its own invocation sends it");
+        state.release(&ids);
+        assert_eq!(state.overdue(101).len(), 1);
+        assert_eq!(state.due_at(), Some(100));
+        state.confirm(&ids);
+        assert!(state.outbox.is_empty());
+        assert_eq!(state.due_at(), None);
+    }
+
+    #[test]
+    fn an_arrival_for_another_generation_changes_nothing() {
+        let stored = Stored::default();
+        let state = plan(stored.clone(), arrival(&stored, 100, 1, &["a"]), "k", 100, &settings());
+        let stale = Arrival { generation: 42, ..arrival(&state, 110, 5, &["b"]) };
+        let json = |s: &Stored| serde_json::to_string(s).unwrap();
+        assert_eq!(json(&plan(state.clone(), stale, "k", 110, &settings())), json(&state));
+    }
+
+    #[test]
+    fn the_state_round_trips_through_json() {
+        let stored = Stored::default();
+        let state = plan(stored.clone(), arrival(&stored, 100, 1, &["a"]), "k", 100, &settings());
+        let text = serde_json::to_string(&state).unwrap();
+        let back: Stored = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.outbox, state.outbox);
+        assert_eq!(back.incident, state.incident);
+    }
+}
