@@ -70,7 +70,9 @@ pub fn parse_interval(text: &str) -> Option<i64> {
         None => (text.strip_suffix('s').unwrap_or(text), 1),
     };
     let value: i64 = digits.trim().parse().ok()?;
-    (0..=7 * 24 * 3600).contains(&(value * scale)).then_some(value * scale)
+    (0..=7 * 24 * 3600)
+        .contains(&(value * scale))
+        .then_some(value * scale)
 }
 
 impl StateConfig {

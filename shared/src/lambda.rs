@@ -109,7 +109,13 @@ impl Services {
                 Ok(delivered.sent)
             }
             Err(error) => {
-                log_summary(self, counts, collector, &Delivered::default(), "publish failed");
+                log_summary(
+                    self,
+                    counts,
+                    collector,
+                    &Delivered::default(),
+                    "publish failed",
+                );
                 Err(error.into())
             }
         }
@@ -184,7 +190,12 @@ fn log_summary(
         timestamp_ms: chrono::Utc::now().timestamp_millis(),
     };
     let alerts_sent = delivered.sent;
-    for line in emf_lines(&context, counts, alerts_sent, delivered.suppression_unavailable) {
+    for line in emf_lines(
+        &context,
+        counts,
+        alerts_sent,
+        delivered.suppression_unavailable,
+    ) {
         println!("{line}");
     }
     tracing::info!(

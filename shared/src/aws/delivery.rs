@@ -6,8 +6,8 @@
 
 use super::sns::{PublishError, Publisher};
 use super::state::{StateError, StateTable};
-use super::{dynamodb_client, sns_client, SdkConfig};
 use super::suppression::Suppression;
+use super::{dynamodb_client, sns_client, SdkConfig};
 use crate::config::DeliveryConfig;
 use crate::counts::Tally;
 use crate::outputs::alerts::{
@@ -92,7 +92,10 @@ impl Delivery {
                 interval: state.repeat_interval_secs,
                 alerts: config.alerts.clone(),
             };
-            Suppression::new(StateTable::new(dynamodb_client(sdk), &state.table), settings)
+            Suppression::new(
+                StateTable::new(dynamodb_client(sdk), &state.table),
+                settings,
+            )
         });
         Delivery {
             config,
@@ -105,7 +108,8 @@ impl Delivery {
     /// left out, and each alert lists its first `items_per_alert` findings. With a state
     /// table it keeps record identities, to count each record once.
     pub fn collector(&self) -> Collector {
-        let collector = Collector::new(self.config.min_severity, self.config.alerts.items_per_alert);
+        let collector =
+            Collector::new(self.config.min_severity, self.config.alerts.items_per_alert);
         match self.suppression {
             Some(_) => collector.tracking_identities(),
             None => collector,
@@ -132,7 +136,10 @@ impl Delivery {
         let mut outcome = Outcome::default();
         let mut counted = Vec::new();
         for touched in by_incident(collector) {
-            match suppression.settle(&touched.key, Some(&touched.group), now).await {
+            match suppression
+                .settle(&touched.key, Some(&touched.group), now)
+                .await
+            {
                 Ok(settled) => {
                     counted.push(CountedOnce::of(&touched.group, settled.new_records));
                     outcome.queue(touched.key, settled.send);
@@ -143,7 +150,9 @@ impl Delivery {
                 }
             }
         }
-        outcome.messages.extend(overflow_alert(collector, &self.config.alerts));
+        outcome
+            .messages
+            .extend(overflow_alert(collector, &self.config.alerts));
         let mut delivered = self.send(suppression, outcome, deadline, now).await?;
         delivered.counted_once = Some(counted);
         Ok(delivered)
@@ -180,8 +189,14 @@ impl Delivery {
             .await;
         for (key, ids) in &outcome.queued {
             let (result, what) = match &published {
-                Ok(_) => (suppression.confirm(key, ids, now).await, "confirmed as sent"),
-                Err(_) => (suppression.release(key, ids, now).await, "released for the retry"),
+                Ok(_) => (
+                    suppression.confirm(key, ids, now).await,
+                    "confirmed as sent",
+                ),
+                Err(_) => (
+                    suppression.release(key, ids, now).await,
+                    "released for the retry",
+                ),
             };
             if let Err(error) = result {
                 tracing::warn!(incident = %key, error = %error, "a queued message could not be {what}: it is sent after the grace");

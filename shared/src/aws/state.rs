@@ -110,7 +110,9 @@ impl StateTable {
             message,
         };
         let version = match item.get("version") {
-            Some(AttributeValue::N(n)) => n.parse::<u64>().map_err(|e| unreadable(e.to_string()))?,
+            Some(AttributeValue::N(n)) => {
+                n.parse::<u64>().map_err(|e| unreadable(e.to_string()))?
+            }
             _ => return Err(unreadable("no numeric version".to_owned())),
         };
         let stored = match item.get("state") {
@@ -140,11 +142,15 @@ impl StateTable {
             .update_item()
             .table_name(&self.table)
             .key("pk", partition(key))
-            .key("sk", AttributeValue::S(format!("seen#{generation}#{minute}")))
+            .key(
+                "sk",
+                AttributeValue::S(format!("seen#{generation}#{minute}")),
+            )
             .update_expression("ADD ids :ids SET expires_at = :expires")
             .expression_attribute_values(":ids", AttributeValue::Ss(identities.clone()))
             .expression_attribute_values(":expires", number(expires_at))
-            .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedOld)
+            // The whole item as it was: UPDATED_OLD may leave out a set the ADD did not change.
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
             .send()
             .await
             .map_err(|e| self.call_error("UpdateItem", e))?;
@@ -176,13 +182,19 @@ impl StateTable {
         })?;
         let mut item: HashMap<String, AttributeValue> = HashMap::from([
             ("pk".to_owned(), partition(key)),
-            ("sk".to_owned(), AttributeValue::S(STATE_SORT_KEY.to_owned())),
+            (
+                "sk".to_owned(),
+                AttributeValue::S(STATE_SORT_KEY.to_owned()),
+            ),
             ("version".to_owned(), number(expected.map_or(1, |v| v + 1))),
             ("state".to_owned(), AttributeValue::S(json)),
             ("expires_at".to_owned(), number(expires_at)),
         ]);
         if let Some(due_at) = stored.due_at() {
-            item.insert("due_shard".to_owned(), AttributeValue::S(DUE_SHARD.to_owned()));
+            item.insert(
+                "due_shard".to_owned(),
+                AttributeValue::S(DUE_SHARD.to_owned()),
+            );
             item.insert("due_at".to_owned(), number(due_at));
         }
         let request = self

@@ -10,13 +10,24 @@
 
 use super::state::{StateError, StateTable, Versioned};
 use crate::outputs::alerts::{AlertMessage, Group};
-use crate::outputs::incidents::{
-    generation, plan, Arrival, Settings, Stored, SEEN_RETENTION_SECS,
-};
+use crate::outputs::incidents::{generation, plan, Arrival, Settings, Stored, SEEN_RETENTION_SECS};
 use std::collections::BTreeMap;
 
 /// Reads and writes of one incident's state before giving up on contention.
-const MAX_ATTEMPTS: u32 = 8;
+const MAX_ATTEMPTS: u32 = 20;
+
+/// Before another attempt at a state another invocation changed meanwhile: a short wait
+/// that grows with the attempts, with jitter so racing writers spread out.
+async fn back_off(attempt: u32) {
+    if attempt == 0 {
+        return;
+    }
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |t| u64::from(t.subsec_nanos()) % 10);
+    let millis = 5 * u64::from(attempt.min(10)) + jitter;
+    tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+}
 
 /// What settling one incident gave.
 #[derive(Debug, Clone, Default)]
@@ -58,20 +69,23 @@ impl Suppression {
                 .or_default()
                 .push(format!("{identity:016x}"));
         }
-        // Records first counted, by generation: a retry after a conflict may land in another.
-        let mut new_records: BTreeMap<i64, u64> = BTreeMap::new();
-        for _ in 0..MAX_ATTEMPTS {
+        // The seen sets written, for the generation they belong to: a conflict only means
+        // reading the state again, unless the incident moved to another generation meanwhile.
+        let mut written: Option<(i64, BTreeMap<i64, u64>, u64)> = None;
+        for attempt in 0..MAX_ATTEMPTS {
+            back_off(attempt).await;
             let Versioned { version, stored } = self.table.load(key).await?;
             let generation = generation(&stored, now);
-            let mut seen = BTreeMap::new();
-            for (minute, identities) in &by_minute {
-                let (size, added) = self
-                    .table
-                    .add_seen(key, generation, *minute, identities.clone(), self.expires_at(now))
-                    .await?;
-                seen.insert(*minute, size);
-                *new_records.entry(generation).or_default() += added;
-            }
+            let (seen, new_records) = match &written {
+                Some((written_to, seen, added)) if *written_to == generation => {
+                    (seen.clone(), *added)
+                }
+                _ => {
+                    let (seen, added) = self.add_seen(key, generation, &by_minute, now).await?;
+                    written = Some((generation, seen.clone(), added));
+                    (seen, added)
+                }
+            };
             let queued: Vec<String> = stored.outbox.iter().map(|o| o.message.id.clone()).collect();
             let arrival = Arrival {
                 generation,
@@ -79,7 +93,11 @@ impl Suppression {
                 group: group.cloned(),
             };
             let next = plan(stored, arrival, key, now, &self.settings);
-            if self.table.save(key, version, &next, self.expires_at(now)).await? {
+            if self
+                .table
+                .save(key, version, &next, self.expires_at(now))
+                .await?
+            {
                 let mut send = next.overdue(now);
                 send.extend(
                     next.outbox
@@ -87,13 +105,38 @@ impl Suppression {
                         .filter(|o| !queued.contains(&o.message.id))
                         .map(|o| o.message.clone()),
                 );
-                return Ok(Settled {
-                    send,
-                    new_records: new_records.get(&generation).copied().unwrap_or_default(),
-                });
+                return Ok(Settled { send, new_records });
             }
         }
         Err(self.contention(key))
+    }
+
+    /// Adds the identities to the generation's seen sets, one request per minute of record
+    /// time: the sets' sizes now, and how many identities were new.
+    async fn add_seen(
+        &self,
+        key: &str,
+        generation: i64,
+        by_minute: &BTreeMap<i64, Vec<String>>,
+        now: i64,
+    ) -> Result<(BTreeMap<i64, u64>, u64), StateError> {
+        let mut seen = BTreeMap::new();
+        let mut new_records = 0;
+        for (minute, identities) in by_minute {
+            let (size, added) = self
+                .table
+                .add_seen(
+                    key,
+                    generation,
+                    *minute,
+                    identities.clone(),
+                    self.expires_at(now),
+                )
+                .await?;
+            seen.insert(*minute, size);
+            new_records += added;
+        }
+        Ok((seen, new_records))
     }
 
     /// Drops messages SNS accepted from the incident's outbox.
@@ -112,10 +155,18 @@ impl Suppression {
         now: i64,
         change: impl Fn(&mut Stored),
     ) -> Result<(), StateError> {
-        for _ in 0..MAX_ATTEMPTS {
-            let Versioned { version, mut stored } = self.table.load(key).await?;
+        for attempt in 0..MAX_ATTEMPTS {
+            back_off(attempt).await;
+            let Versioned {
+                version,
+                mut stored,
+            } = self.table.load(key).await?;
             change(&mut stored);
-            if self.table.save(key, version, &stored, self.expires_at(now)).await? {
+            if self
+                .table
+                .save(key, version, &stored, self.expires_at(now))
+                .await?
+            {
                 return Ok(());
             }
         }

@@ -65,7 +65,8 @@ impl Group {
         self.identity_sum = self.identity_sum.wrapping_add(identity);
         if track {
             let minute = id::minute_of(finding.timestamp.as_deref());
-            self.identities.push((minute, id::record_identity(identity)));
+            self.identities
+                .push((minute, id::record_identity(identity)));
         }
         self.widen_times(finding.timestamp.as_ref(), finding.timestamp.as_ref());
         self.add_reasons(&finding.reasons);

@@ -24,8 +24,8 @@ pub use payload::PAYLOAD_SCHEMA;
 
 use crate::rules::finding::{Finding, Severity};
 use limits::Draft;
-use serde::{Deserialize, Serialize};
 use payload::Payload;
+use serde::{Deserialize, Serialize};
 
 /// How findings become messages.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,8 +11,7 @@ mod plan;
 mod window;
 
 pub use plan::{
-    generation, plan, Arrival, Outgoing, Settings, Stored, OUTBOX_GRACE_SECS,
-    SEEN_RETENTION_SECS,
+    generation, plan, Arrival, Outgoing, Settings, Stored, OUTBOX_GRACE_SECS, SEEN_RETENTION_SECS,
 };
 pub use window::{step, Incident, Kind, Notice};
 
@@ -132,7 +131,12 @@ mod tests {
         assert_eq!(touched.len(), 3);
         let s3 = touched
             .iter()
-            .find(|t| t.group.key.about == About::Processor { input: Some("s3".into()) })
+            .find(|t| {
+                t.group.key.about
+                    == About::Processor {
+                        input: Some("s3".into()),
+                    }
+            })
             .unwrap();
         assert_eq!((s3.group.count, s3.group.identities.len()), (2, 2));
     }

@@ -11,7 +11,9 @@
 //! loses nothing: the next writer reads the set's full size.
 
 use super::window::{step, Incident, Kind, Notice};
-use crate::outputs::alerts::{hex_sha256, render_framed, AlertMessage, AlertOptions, Framing, Group};
+use crate::outputs::alerts::{
+    hex_sha256, render_framed, AlertMessage, AlertOptions, Framing, Group,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map};
@@ -73,7 +75,11 @@ impl Stored {
     /// When the state next needs a flush: a queued message past its grace, or a window
     /// that ends with occurrences pending. `None` when nothing is due.
     pub fn due_at(&self) -> Option<i64> {
-        let queued = self.outbox.iter().map(|o| o.queued_at + OUTBOX_GRACE_SECS).min();
+        let queued = self
+            .outbox
+            .iter()
+            .map(|o| o.queued_at + OUTBOX_GRACE_SECS)
+            .min();
         let window = self
             .incident
             .as_ref()
@@ -232,7 +238,9 @@ fn render_notice(key: &str, group: &Group, notice: &Notice, settings: &Settings)
     let mut group = group.clone();
     group.count = notice.occurrences;
     let framing = Framing {
-        id: Some(hex_sha256(format!("{incident}|{}", notice.number).as_bytes())),
+        id: Some(hex_sha256(
+            format!("{incident}|{}", notice.number).as_bytes(),
+        )),
         group_id: Some(key.to_owned()),
         headline: Some(headline),
         subject_note,
@@ -257,7 +265,11 @@ mod tests {
     fn group(requests: &[&str]) -> Group {
         let mut collector = Collector::new(Severity::Warn, 10).tracking_identities();
         for request in requests {
-            let mut f = Finding::new(Severity::Error, Source::ModelInvocation, "ThrottlingException");
+            let mut f = Finding::new(
+                Severity::Error,
+                Source::ModelInvocation,
+                "ThrottlingException",
+            );
             f.model_id = Some("m".into());
             f.request_id = Some((*request).into());
             f.timestamp = Some("2026-12-03T08:00:00Z".into());
@@ -282,11 +294,20 @@ mod tests {
     #[test]
     fn the_first_arrival_queues_a_new_message_with_the_incident_fields() {
         let stored = Stored::default();
-        let next = plan(stored.clone(), arrival(&stored, 100, 2, &["a", "b"]), "k", 100, &settings());
+        let next = plan(
+            stored.clone(),
+            arrival(&stored, 100, 2, &["a", "b"]),
+            "k",
+            100,
+            &settings(),
+        );
         assert_eq!(next.outbox.len(), 1);
         let p = payload(&next.outbox[0].message);
         assert_eq!(p["kind"], "new");
-        assert_eq!((p["occurrences"].as_u64(), p["total"].as_u64()), (Some(2), Some(2)));
+        assert_eq!(
+            (p["occurrences"].as_u64(), p["total"].as_u64()),
+            (Some(2), Some(2))
+        );
         assert_eq!(p["count"], 2);
         assert_eq!(p["schema"], "bedrock-alerts/alert/v1");
         assert_eq!(next.outbox[0].message.group_id, "k");
@@ -296,10 +317,22 @@ mod tests {
     #[test]
     fn a_retry_or_the_other_path_adds_nothing() {
         let stored = Stored::default();
-        let mut next = plan(stored.clone(), arrival(&stored, 100, 2, &["a", "b"]), "k", 100, &settings());
+        let mut next = plan(
+            stored.clone(),
+            arrival(&stored, 100, 2, &["a", "b"]),
+            "k",
+            100,
+            &settings(),
+        );
         let sent: Vec<String> = next.outbox.iter().map(|o| o.message.id.clone()).collect();
         next.confirm(&sent);
-        let again = plan(next.clone(), arrival(&next, 110, 2, &["a", "b"]), "k", 110, &settings());
+        let again = plan(
+            next.clone(),
+            arrival(&next, 110, 2, &["a", "b"]),
+            "k",
+            110,
+            &settings(),
+        );
         assert_eq!(again.incident.as_ref().unwrap().pending, 0);
         assert!(again.outbox.is_empty());
         assert_eq!(again.due_at(), None);
@@ -308,27 +341,76 @@ mod tests {
     #[test]
     fn the_follow_up_lists_what_was_pending_and_keeps_one_id_per_message() {
         let stored = Stored::default();
-        let mut state = plan(stored.clone(), arrival(&stored, 100, 1, &["a"]), "k", 100, &settings());
+        let mut state = plan(
+            stored.clone(),
+            arrival(&stored, 100, 1, &["a"]),
+            "k",
+            100,
+            &settings(),
+        );
         state.outbox.clear();
-        state = plan(state.clone(), arrival(&state, 120, 4, &["b", "c", "d"]), "k", 120, &settings());
+        state = plan(
+            state.clone(),
+            arrival(&state, 120, 4, &["b", "c", "d"]),
+            "k",
+            120,
+            &settings(),
+        );
         assert_eq!(state.due_at(), Some(160));
-        let flushed = plan(state.clone(), Arrival { generation: generation(&state, 170), ..Arrival::default() }, "k", 170, &settings());
+        let flushed = plan(
+            state.clone(),
+            Arrival {
+                generation: generation(&state, 170),
+                ..Arrival::default()
+            },
+            "k",
+            170,
+            &settings(),
+        );
         let message = &flushed.outbox[0].message;
         let p = payload(message);
         assert_eq!(p["kind"], "repeat");
-        assert_eq!((p["occurrences"].as_u64(), p["total"].as_u64()), (Some(3), Some(4)));
+        assert_eq!(
+            (p["occurrences"].as_u64(), p["total"].as_u64()),
+            (Some(3), Some(4))
+        );
         assert_eq!(p["items"].as_array().unwrap().len(), 3);
-        assert!(message.subject.contains("follow-up, 4 in total"), "{}", message.subject);
+        assert!(
+            message.subject.contains("follow-up, 4 in total"),
+            "{}",
+            message.subject
+        );
         let text: serde_json::Value = serde_json::from_str(&message.message).unwrap();
-        assert!(text["email"].as_str().unwrap().starts_with("3 more since 00:01:40 UTC"));
-        let twice = plan(state.clone(), Arrival { generation: generation(&state, 170), ..Arrival::default() }, "k", 170, &settings());
-        assert_eq!(twice.outbox[0].message.id, message.id, "the same decision, the same id");
+        assert!(text["email"]
+            .as_str()
+            .unwrap()
+            .starts_with("3 more since 00:01:40 UTC"));
+        let twice = plan(
+            state.clone(),
+            Arrival {
+                generation: generation(&state, 170),
+                ..Arrival::default()
+            },
+            "k",
+            170,
+            &settings(),
+        );
+        assert_eq!(
+            twice.outbox[0].message.id, message.id,
+            "the same decision, the same id"
+        );
     }
 
     #[test]
     fn a_message_that_could_not_be_sent_is_due_at_once_and_gone_once_confirmed() {
         let stored = Stored::default();
-        let mut state = plan(stored.clone(), arrival(&stored, 100, 1, &["a"]), "k", 100, &settings());
+        let mut state = plan(
+            stored.clone(),
+            arrival(&stored, 100, 1, &["a"]),
+            "k",
+            100,
+            &settings(),
+        );
         let ids: Vec<String> = state.outbox.iter().map(|o| o.message.id.clone()).collect();
         assert!(state.overdue(101).is_empty(), "its own invocation sends it");
         state.release(&ids);
@@ -342,16 +424,34 @@ mod tests {
     #[test]
     fn an_arrival_for_another_generation_changes_nothing() {
         let stored = Stored::default();
-        let state = plan(stored.clone(), arrival(&stored, 100, 1, &["a"]), "k", 100, &settings());
-        let stale = Arrival { generation: 42, ..arrival(&state, 110, 5, &["b"]) };
+        let state = plan(
+            stored.clone(),
+            arrival(&stored, 100, 1, &["a"]),
+            "k",
+            100,
+            &settings(),
+        );
+        let stale = Arrival {
+            generation: 42,
+            ..arrival(&state, 110, 5, &["b"])
+        };
         let json = |s: &Stored| serde_json::to_string(s).unwrap();
-        assert_eq!(json(&plan(state.clone(), stale, "k", 110, &settings())), json(&state));
+        assert_eq!(
+            json(&plan(state.clone(), stale, "k", 110, &settings())),
+            json(&state)
+        );
     }
 
     #[test]
     fn the_state_round_trips_through_json() {
         let stored = Stored::default();
-        let state = plan(stored.clone(), arrival(&stored, 100, 1, &["a"]), "k", 100, &settings());
+        let state = plan(
+            stored.clone(),
+            arrival(&stored, 100, 1, &["a"]),
+            "k",
+            100,
+            &settings(),
+        );
         let text = serde_json::to_string(&state).unwrap();
         let back: Stored = serde_json::from_str(&text).unwrap();
         assert_eq!(back.outbox, state.outbox);
