@@ -675,24 +675,30 @@ def alert_state_table_violations(template: dict) -> list[str]:
     return violations
 
 
-STATE_GRANTS = {  # exactly these (action, resource) pairs, and only under SuppressionOn
+STATE_ITEM_GRANTS = {  # both functions: exactly these (action, resource) pairs, only under SuppressionOn
     ("dynamodb:GetItem", repr(STATE_TABLE_ARN)),
+    ("dynamodb:PutItem", repr(STATE_TABLE_ARN)),
     ("dynamodb:UpdateItem", repr(STATE_TABLE_ARN)),
-    ("dynamodb:Query", repr(DUE_INDEX_ARN)),
+}
+STATE_GRANTS = {  # the S3 function also runs the flush, which queries the index `due`
+    "S3AlertsFunction": STATE_ITEM_GRANTS | {("dynamodb:Query", repr(DUE_INDEX_ARN))},
+    "CwLogsAlertsFunction": STATE_ITEM_GRANTS,
 }
 
 
 def alert_state_access_violations(template: dict) -> list[str]:
-    """Each function may dynamodb:GetItem and dynamodb:UpdateItem on the state table and
-    dynamodb:Query on its index `due`: no other DynamoDB action, resource or condition, and
+    """Each function may dynamodb:GetItem, PutItem and UpdateItem on the state table, and the
+    S3 function (which runs the flush) dynamodb:Query on its index `due`: no other DynamoDB
+    action, resource or condition, and
     with RepeatIntervalMinutes 0 no DynamoDB access at all. With UseKmsKey each role may
     kms:Decrypt with the stack's key, which DynamoDB needs to read the table for it."""
     violations = []
-    for minutes, want in ((15, STATE_GRANTS), (0, set())):
+    for minutes in (15, 0):
         for use_kms in ("true", "false"):
             params = parameters(template, RepeatIntervalMinutes=minutes, UseKmsKey=use_kms)
             stack = {**template, "Resources": deployed(template, params)}
             for function in FUNCTIONS:
+                want = STATE_GRANTS[function] if minutes else set()
                 granted = set()
                 for s in identity_statements(stack, function):
                     dynamodb = [a for a in s.actions if str(a).lower().startswith("dynamodb:")]
@@ -1188,18 +1194,22 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
          "Projection", {"ProjectionType": "ALL"})),
     ("table without the stack's key", alert_state_table_violations,
      lambda t: _properties(STATE_TABLE)(t)["SSESpecification"].pop("KMSMasterKeyId")),
-    ("PutItem added", alert_state_access_violations,
+    ("DeleteItem added", alert_state_access_violations,
      _set("S3AlertsFunctionRole", "ReadWriteAlertState", "Action",
-          ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"])),
+          ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"])),
     ("Query on the table", alert_state_access_violations,
-     _set("CwLogsAlertsFunctionRole", "QueryDueAlertState", "Resource", STATE_TABLE_ARN)),
+     _set("S3AlertsFunctionRole", "QueryDueAlertState", "Resource", STATE_TABLE_ARN)),
+    ("Query for the CW function", alert_state_access_violations,
+     _add_statement("CwLogsAlertsFunctionRole", {"Effect": "Allow", "Action": "dynamodb:Query",
+                                                 "Resource": {"Fn::If": ["SuppressionOn", DUE_INDEX_ARN,
+                                                                         {"Ref": "AWS::NoValue"}]}})),
     ("state items on every table", alert_state_access_violations,
      _set("S3AlertsFunctionRole", "ReadWriteAlertState", "Resource", "*")),
     ("state access with suppression off", alert_state_access_violations,
      lambda t: _properties("CwLogsAlertsFunctionRole")(t)["Policies"][0]["PolicyDocument"]["Statement"].append(
          {"Sid": "Always", "Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": STATE_TABLE_ARN})),
     ("no state access for the CW function", alert_state_access_violations,
-     _drop_statement("CwLogsAlertsFunctionRole", "QueryDueAlertState")),
+     _drop_statement("CwLogsAlertsFunctionRole", "ReadWriteAlertState")),
     ("no key for the table reads", alert_state_access_violations,
      _set("S3AlertsFunctionRole", "UseKmsKey", "Action", "kms:GenerateDataKey")),
     ("table name set with suppression off", suppression_environment_violations,
