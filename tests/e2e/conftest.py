@@ -50,12 +50,12 @@ def free_port() -> int:
 # --------------------------------------------------------------------------- moto server
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    """A moto server on a free loopback port for the whole session."""
+def start_moto(log_path: Path) -> tuple[subprocess.Popen, str]:
+    """A moto server on a free loopback port; returns the process and its endpoint, once it
+    answers. Also sets the dummy credentials and region boto3 and the binaries use."""
     port = free_port()
     server = shutil.which("moto_server") or str(ROOT / ".venv" / "bin" / "moto_server")
-    log = open(ROOT / ".e2e-moto.log", "w")  # noqa: SIM115 - closed below
+    log = open(log_path, "w")  # noqa: SIM115 - the server's output, open for its life
     process = subprocess.Popen([server, "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -66,7 +66,7 @@ def moto_endpoint():
         except requests.ConnectionError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("moto server did not start; see .e2e-moto.log")
+            raise RuntimeError(f"moto server did not start; see {log_path}")
         time.sleep(0.1)  # polling a readiness endpoint, not synchronising on time
     os.environ.update(
         {
@@ -76,10 +76,16 @@ def moto_endpoint():
             "AWS_DEFAULT_REGION": REGION,
         }
     )
+    return process, endpoint
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """A moto server on a free loopback port for the whole session."""
+    process, endpoint = start_moto(ROOT / ".e2e-moto.log")
     yield endpoint
     process.terminate()
     process.wait(timeout=10)
-    log.close()
 
 
 class Aws:
@@ -323,22 +329,26 @@ FUNCTIONS = {
 }
 
 
+def launch(kind: str, endpoint: str, **env: str) -> LambdaRuntime:
+    """One function ("s3" or "cwlogs") on the moto server at `endpoint`, under the emulator."""
+    name, logical_id = FUNCTIONS[kind]
+    env = {
+        "AWS_ENDPOINT_URL": endpoint,
+        "S3_FORCE_PATH_STYLE": "true",
+        "PUBLISH_MAX_ATTEMPTS": "2",
+        **env,
+    }
+    return LambdaRuntime(_binary(name, logical_id), {k: v for k, v in env.items() if v is not None})
+
+
 @pytest.fixture
 def start_function(moto_endpoint):
     """start_function("s3", ALERT_TOPIC_ARN=..., ...) -> a running LambdaRuntime."""
     started: list[LambdaRuntime] = []
 
     def start(kind: str, **env: str) -> LambdaRuntime:
-        name, logical_id = FUNCTIONS[kind]
-        env = {
-            "AWS_ENDPOINT_URL": moto_endpoint,
-            "S3_FORCE_PATH_STYLE": "true",
-            "PUBLISH_MAX_ATTEMPTS": "2",
-            **env,
-        }
-        runtime = LambdaRuntime(_binary(name, logical_id), {k: v for k, v in env.items() if v is not None})
-        started.append(runtime)
-        return runtime
+        started.append(launch(kind, moto_endpoint, **env))
+        return started[-1]
 
     yield start
     for runtime in started:

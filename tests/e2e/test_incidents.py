@@ -74,35 +74,40 @@ def storm_jobs(records: dict[str, list[dict]], bucket: str, aws, retried_batches
     return batches
 
 
+def run_storm(aws, start, dynamodb, table: str | None, batches_retried: int = 20, limit: int | None = None) -> dict:
+    """Runs the storm on four CloudWatch function instances and an S3 function started with
+    `start(kind, **env)`, their DynamoDB calls through the proxy `dynamodb`, with the state
+    `table` (or none: stateless); returns what is needed to check the outcome."""
+    topic, queue = aws.topic_with_queue()
+    bucket = aws.bucket()
+    env = {"ALERT_TOPIC_ARN": topic, "ALERT_STATE_TABLE": table, "ALERT_REPEAT_INTERVAL": str(INTERVAL),
+           "AWS_ENDPOINT_URL_DYNAMODB": dynamodb.url}
+    records = storm_records()
+    jobs = storm_jobs(records, bucket, aws, batches_retried)[:limit]
+    cwlogs = [start("cwlogs", **env) for _ in range(4)]
+    s3 = start("s3", **env)
+    lanes: dict[int, list[tuple[object, dict]]] = defaultdict(list)
+    for number, (kind, event, _) in enumerate(jobs):
+        lane = 4 if kind == "s3" else number % 4
+        lanes[lane].append((s3 if kind == "s3" else cwlogs[lane], event))
+
+    def drive(lane: list) -> list:
+        return [function.invoke(event) for function, event in lane]
+
+    started = time.time()
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        outcomes = [outcome for lane in pool.map(drive, lanes.values()) for outcome in lane]
+    assert all(kind == "response" for kind, _ in outcomes), outcomes
+    return {"records": records, "jobs": jobs, "queue": queue, "s3": s3, "functions": [*cwlogs, s3],
+            "started": started, "proxy": dynamodb, "table": table}
+
+
 @pytest.fixture
 def storm(aws, start_function, proxy):
-    """Runs a storm; returns what it needs to check the outcome."""
+    """storm(Faults(...), ...) runs the storm with a fresh state table."""
 
-    def run(faults: Faults, batches_retried: int = 20, limit: int | None = None):
-        dynamodb = proxy(faults)
-        table = aws.state_table()
-        topic, queue = aws.topic_with_queue()
-        bucket = aws.bucket()
-        env = {"ALERT_TOPIC_ARN": topic, "ALERT_STATE_TABLE": table, "ALERT_REPEAT_INTERVAL": str(INTERVAL),
-               "AWS_ENDPOINT_URL_DYNAMODB": dynamodb.url}
-        records = storm_records()
-        jobs = storm_jobs(records, bucket, aws, batches_retried)[:limit]
-        cwlogs = [start_function("cwlogs", **env) for _ in range(4)]
-        s3 = start_function("s3", **env)
-        lanes: dict[int, list[tuple[object, dict]]] = defaultdict(list)
-        for number, (kind, event, _) in enumerate(jobs):
-            lane = 4 if kind == "s3" else number % 4
-            lanes[lane].append((s3 if kind == "s3" else cwlogs[lane], event))
-
-        def drive(lane: list) -> list:
-            return [function.invoke(event) for function, event in lane]
-
-        started = time.time()
-        with ThreadPoolExecutor(max_workers=5) as pool:
-            outcomes = [outcome for lane in pool.map(drive, lanes.values()) for outcome in lane]
-        assert all(kind == "response" for kind, _ in outcomes), outcomes
-        return {"records": records, "jobs": jobs, "queue": queue, "s3": s3, "functions": [*cwlogs, s3],
-                "started": started, "proxy": dynamodb, "table": table}
+    def run(faults: Faults, batches_retried: int = 20, limit: int | None = None) -> dict:
+        return run_storm(aws, start_function, proxy(faults), aws.state_table(), batches_retried, limit)
 
     return run
 
