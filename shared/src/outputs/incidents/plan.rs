@@ -254,6 +254,7 @@ mod tests {
     use super::*;
     use crate::outputs::alerts::Collector;
     use crate::rules::finding::{Finding, Severity, Source};
+    use std::collections::BTreeSet;
 
     fn settings() -> Settings {
         Settings {
@@ -440,6 +441,72 @@ mod tests {
             json(&plan(state.clone(), stale, "k", 110, &settings())),
             json(&state)
         );
+    }
+
+    proptest::proptest! {
+        /// Deliveries of records (with repeats, as retries and the second path make them),
+        /// in any order and timing, then flushes: the occurrences over all messages equal
+        /// the distinct records of each incident generation, and one incident never gets two
+        /// messages in one window.
+        #[test]
+        fn messages_report_each_record_once_and_at_most_one_per_window(
+            deliveries in proptest::collection::vec(
+                (proptest::collection::vec(0u32..300, 1..20), 0i64..40), 1..40),
+            interval in 1i64..60,
+        ) {
+            let settings = Settings { interval, alerts: AlertOptions::default() };
+            // The seen sets of the current generation, by minute, as the table keeps them.
+            let mut sets: BTreeMap<i64, BTreeSet<u32>> = BTreeMap::new();
+            let mut sets_generation = None;
+            let mut deliver = |state: Stored, records: &[u32], now: i64| {
+                let generation = generation(&state, now);
+                if sets_generation != Some(generation) {
+                    sets.clear();
+                    sets_generation = Some(generation);
+                }
+                for record in records {
+                    sets.entry(i64::from(record % 3)).or_default().insert(*record);
+                }
+                let seen = records
+                    .iter()
+                    .map(|r| (i64::from(r % 3), sets[&i64::from(r % 3)].len() as u64))
+                    .collect();
+                let names: Vec<String> = records.iter().map(|r| format!("r{r}")).collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let group = (!records.is_empty()).then(|| group(&names));
+                plan(state, Arrival { generation, seen, group }, "k", now, &settings)
+            };
+            let mut sent = |state: &mut Stored, now: i64, reported: &mut u64, times: &mut Vec<i64>| {
+                for queued in std::mem::take(&mut state.outbox) {
+                    *reported += payload(&queued.message)["occurrences"].as_u64().unwrap();
+                    times.push(now);
+                }
+            };
+            let (mut state, mut now, mut reported, mut times) = (Stored::default(), 0, 0, Vec::new());
+            let mut distinct = 0;
+            let mut generation_records = BTreeSet::new();
+            for (records, gap) in deliveries {
+                now += gap;
+                let before = state.incident.as_ref().map(|i| i.opened_at);
+                state = deliver(state, &records, now);
+                if state.incident.as_ref().map(|i| i.opened_at) != before {
+                    distinct += generation_records.len();
+                    generation_records.clear();
+                }
+                generation_records.extend(records.iter().copied());
+                sent(&mut state, now, &mut reported, &mut times);
+            }
+            for _ in 0..3 {
+                now += interval;
+                state = deliver(state, &[], now);
+                sent(&mut state, now, &mut reported, &mut times);
+            }
+            distinct += generation_records.len();
+            proptest::prop_assert_eq!(reported, distinct as u64);
+            for pair in times.windows(2) {
+                proptest::prop_assert!(pair[1] - pair[0] >= interval, "{:?}", times);
+            }
+        }
     }
 
     #[test]
