@@ -294,6 +294,37 @@ mod tests {
     }
 
     #[test]
+    fn the_state_table_turns_suppression_on_with_its_interval() {
+        let with = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("ALERT_TOPIC_ARN", TOPIC)];
+            all.extend_from_slice(pairs);
+            config(&all).map(|c| c.delivery.state)
+        };
+        assert_eq!(with(&[]), Ok(None));
+        assert_eq!(with(&[("ALERT_STATE_TABLE", "")]), Ok(None));
+        assert_eq!(
+            with(&[("ALERT_STATE_TABLE", "t")]),
+            Ok(StateConfig::new("t", DEFAULT_REPEAT_INTERVAL_SECS))
+        );
+        for (text, seconds) in [("15m", 900), ("300", 300), ("45s", 45), (" 2m ", 120)] {
+            let state = with(&[("ALERT_STATE_TABLE", "t"), ("ALERT_REPEAT_INTERVAL", text)]);
+            assert_eq!(state, Ok(StateConfig::new("t", seconds)), "{text}");
+        }
+        assert_eq!(
+            with(&[("ALERT_STATE_TABLE", "t"), ("ALERT_REPEAT_INTERVAL", "0m")]),
+            Ok(None),
+            "0 turns suppression off"
+        );
+        for bad in ["soon", "-5", "1h", "20000m"] {
+            let error = with(&[("ALERT_STATE_TABLE", "t"), ("ALERT_REPEAT_INTERVAL", bad)]);
+            assert!(
+                error.is_err_and(|e| e.to_string().contains("ALERT_REPEAT_INTERVAL")),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn every_setting_is_read_and_validated() {
         let config = config(&[
             (

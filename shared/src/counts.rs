@@ -124,3 +124,33 @@ impl AddAssign<&Counts> for Counts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counted_once_replaces_the_failure_counts_of_every_delivery() {
+        let mut counts = Counts::default();
+        let mut throttled = Finding::new(
+            Severity::Error,
+            Source::ModelInvocation,
+            "ThrottlingException",
+        );
+        throttled.model_id = Some("m".into());
+        for _ in 0..5 {
+            counts.record(&throttled);
+        }
+        counts.invocation_records = 5;
+        let kb = Finding::new(Severity::Warn, Source::KnowledgeBase, "RESOURCE_IGNORED");
+        counts.count_once(&[(Tally::of(&throttled), 2), (Tally::of(&kb), 1)]);
+        assert_eq!((counts.errors, counts.warnings), (2, 1));
+        assert_eq!(counts.invocation_errors(), 2);
+        assert_eq!(counts.by_status["model_invocation/ThrottlingException"], 2);
+        assert_eq!(counts.by_status["knowledge_base/RESOURCE_IGNORED"], 1);
+        assert_eq!(
+            counts.invocation_records, 5,
+            "records read are not failures"
+        );
+    }
+}
