@@ -287,6 +287,13 @@ mod tests {
         }
     }
 
+    /// The state after the first arrival of `requests` at `now`.
+    fn opened(now: i64, requests: &[&str]) -> Stored {
+        let stored = Stored::default();
+        let arrival = arrival(&stored, now, requests.len() as u64, requests);
+        plan(stored, arrival, "k", now, &settings())
+    }
+
     fn payload(message: &AlertMessage) -> serde_json::Value {
         let doc: serde_json::Value = serde_json::from_str(&message.message).unwrap();
         serde_json::from_str(doc["default"].as_str().unwrap()).unwrap()
@@ -294,14 +301,7 @@ mod tests {
 
     #[test]
     fn the_first_arrival_queues_a_new_message_with_the_incident_fields() {
-        let stored = Stored::default();
-        let next = plan(
-            stored.clone(),
-            arrival(&stored, 100, 2, &["a", "b"]),
-            "k",
-            100,
-            &settings(),
-        );
+        let next = opened(100, &["a", "b"]);
         assert_eq!(next.outbox.len(), 1);
         let p = payload(&next.outbox[0].message);
         assert_eq!(p["kind"], "new");
@@ -317,14 +317,7 @@ mod tests {
 
     #[test]
     fn a_retry_or_the_other_path_adds_nothing() {
-        let stored = Stored::default();
-        let mut next = plan(
-            stored.clone(),
-            arrival(&stored, 100, 2, &["a", "b"]),
-            "k",
-            100,
-            &settings(),
-        );
+        let mut next = opened(100, &["a", "b"]);
         let sent: Vec<String> = next.outbox.iter().map(|o| o.message.id.clone()).collect();
         next.confirm(&sent);
         let again = plan(
@@ -341,14 +334,7 @@ mod tests {
 
     #[test]
     fn the_follow_up_lists_what_was_pending_and_keeps_one_id_per_message() {
-        let stored = Stored::default();
-        let mut state = plan(
-            stored.clone(),
-            arrival(&stored, 100, 1, &["a"]),
-            "k",
-            100,
-            &settings(),
-        );
+        let mut state = opened(100, &["a"]);
         state.outbox.clear();
         state = plan(
             state.clone(),
@@ -358,16 +344,14 @@ mod tests {
             &settings(),
         );
         assert_eq!(state.due_at(), Some(160));
-        let flushed = plan(
-            state.clone(),
-            Arrival {
-                generation: generation(&state, 170),
+        let flush = |state: &Stored| {
+            let arrival = Arrival {
+                generation: generation(state, 170),
                 ..Arrival::default()
-            },
-            "k",
-            170,
-            &settings(),
-        );
+            };
+            plan(state.clone(), arrival, "k", 170, &settings())
+        };
+        let flushed = flush(&state);
         let message = &flushed.outbox[0].message;
         let p = payload(message);
         assert_eq!(p["kind"], "repeat");
@@ -386,16 +370,7 @@ mod tests {
             .as_str()
             .unwrap()
             .starts_with("3 more since 00:01:40 UTC"));
-        let twice = plan(
-            state.clone(),
-            Arrival {
-                generation: generation(&state, 170),
-                ..Arrival::default()
-            },
-            "k",
-            170,
-            &settings(),
-        );
+        let twice = flush(&state);
         assert_eq!(
             twice.outbox[0].message.id, message.id,
             "the same decision, the same id"
@@ -404,14 +379,7 @@ mod tests {
 
     #[test]
     fn a_message_that_could_not_be_sent_is_due_at_once_and_gone_once_confirmed() {
-        let stored = Stored::default();
-        let mut state = plan(
-            stored.clone(),
-            arrival(&stored, 100, 1, &["a"]),
-            "k",
-            100,
-            &settings(),
-        );
+        let mut state = opened(100, &["a"]);
         let ids: Vec<String> = state.outbox.iter().map(|o| o.message.id.clone()).collect();
         assert!(state.overdue(101).is_empty(), "its own invocation sends it");
         state.release(&ids);
@@ -424,14 +392,7 @@ mod tests {
 
     #[test]
     fn an_arrival_for_another_generation_changes_nothing() {
-        let stored = Stored::default();
-        let state = plan(
-            stored.clone(),
-            arrival(&stored, 100, 1, &["a"]),
-            "k",
-            100,
-            &settings(),
-        );
+        let state = opened(100, &["a"]);
         let stale = Arrival {
             generation: 42,
             ..arrival(&state, 110, 5, &["b"])
@@ -476,7 +437,7 @@ mod tests {
                 let group = (!records.is_empty()).then(|| group(&names));
                 plan(state, Arrival { generation, seen, group }, "k", now, &settings)
             };
-            let mut sent = |state: &mut Stored, now: i64, reported: &mut u64, times: &mut Vec<i64>| {
+            let sent = |state: &mut Stored, now: i64, reported: &mut u64, times: &mut Vec<i64>| {
                 for queued in std::mem::take(&mut state.outbox) {
                     *reported += payload(&queued.message)["occurrences"].as_u64().unwrap();
                     times.push(now);
@@ -511,14 +472,7 @@ mod tests {
 
     #[test]
     fn the_state_round_trips_through_json() {
-        let stored = Stored::default();
-        let state = plan(
-            stored.clone(),
-            arrival(&stored, 100, 1, &["a"]),
-            "k",
-            100,
-            &settings(),
-        );
+        let state = opened(100, &["a"]);
         let text = serde_json::to_string(&state).unwrap();
         let back: Stored = serde_json::from_str(&text).unwrap();
         assert_eq!(back.outbox, state.outbox);
