@@ -50,27 +50,28 @@ def storm_records() -> dict[str, list[dict]]:
 
 
 def storm_jobs(records: dict[str, list[dict]], bucket: str, aws, retried_batches: int) -> list[tuple[str, dict, int]]:
-    """The storm as invocations: ("cwlogs", event, 25) for 200 batches of 25 records (and
-    `retried_batches` of them again), ("s3", event, 300) for three objects repeating records."""
+    """The storm as invocations: ("cwlogs", event, 25) for 200 batches of 25 records, every
+    fifth one of the knowledge base (so each incident keeps occurring and stays open), with
+    `retried_batches` of them delivered again a few invocations later, as Lambda retries do;
+    and ("s3", event, 300) for three objects repeating records read through CloudWatch."""
     rng = random.Random(16)
     invocations = records["ThrottlingException"] + records["ServiceUnavailableException"]
     rng.shuffle(invocations)
-    batches = [("cwlogs", subscription_event(INVOCATION_LOG_GROUP, invocations[i:i + 25]), 25)
-               for i in range(0, len(invocations), 25)]
     documents = records["EMBEDDING_FAILED"]
-    batches += [("cwlogs", subscription_event(KB_LOG_GROUP, documents[i:i + 25]), 25)
-                for i in range(0, len(documents), 25)]
-    rng.shuffle(batches)
-    batches += rng.sample(batches, retried_batches)
-    rng.shuffle(batches)
-    objects = []
-    for number in range(3):
+    model_batches = [subscription_event(INVOCATION_LOG_GROUP, invocations[i:i + 25])
+                     for i in range(0, len(invocations), 25)]
+    kb_batches = [subscription_event(KB_LOG_GROUP, documents[i:i + 25]) for i in range(0, len(documents), 25)]
+    batches = []
+    for number, event in enumerate(model_batches):
+        batches.append(("cwlogs", event, 25))
+        if number % 4 == 3:
+            batches.append(("cwlogs", kb_batches[number // 4], 25))
+    for position in sorted(rng.sample(range(len(batches) - 8), retried_batches), reverse=True):
+        batches.insert(position + 8, batches[position])
+    for number, position in enumerate((len(batches) // 4, len(batches) // 2, 3 * len(batches) // 4)):
         key = KEY.format(f"2026-11-20T14-0{number}-00Z")
         aws.s3.put_object(Bucket=bucket, Key=key, Body=ndjson_gz(rng.sample(invocations, 300)))
-        objects.append(("s3", sqs_event(bucket, [key]), 300))
-    # The S3 objects arrive among the batches, as they would.
-    for position, job in zip((len(batches) // 4, len(batches) // 2, 3 * len(batches) // 4), objects):
-        batches.insert(position, job)
+        batches.insert(position, ("s3", sqs_event(bucket, [key]), 300))
     return batches
 
 
