@@ -11,7 +11,8 @@
 
 * DynamoDB: every call is counted by operation; calls run one at a time, as DynamoDB makes
   each item write atomic and moto's threaded server does not; with ``dynamodb_down`` every
-  call fails with an HTTP 500 ``InternalServerError``.
+  call fails with an HTTP 500 ``InternalServerError``; with ``stall_dynamodb`` every call is
+  held (at most ``stall_seconds``, or until the proxy stops) and then fails so.
 
 Everything else is forwarded unchanged. Loopback only, bounded, and stopped by the fixture.
 """
@@ -34,6 +35,7 @@ class Faults:
     stall_s3_keys: str | None = None
     stall_seconds: float = 30.0
     dynamodb_down: bool = False
+    stall_dynamodb: bool = False
     seed: int = 1
     rng: random.Random = field(init=False)
     calls: int = 0
@@ -154,7 +156,9 @@ class FaultProxy:
                 with proxy.faults.lock:
                     calls = proxy.faults.dynamodb_calls
                     calls[operation] = calls.get(operation, 0) + 1
-                if proxy.faults.dynamodb_down:
+                if proxy.faults.stall_dynamodb:
+                    proxy.faults.released.wait(proxy.faults.stall_seconds)
+                if proxy.faults.dynamodb_down or proxy.faults.stall_dynamodb:
                     error = b'{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"injected"}'
                     return self._send(500, [("Content-Type", "application/x-amz-json-1.0")], error)
                 with proxy.faults.dynamodb_lock:

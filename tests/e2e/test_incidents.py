@@ -194,6 +194,19 @@ def test_a_storm_with_the_state_table_down_still_delivers_every_incident(aws, st
     assert run["proxy"].faults.dynamodb_calls, "the functions tried the table"
 
 
+def test_a_stalled_state_table_is_given_up_before_the_deadline(aws, start_function, proxy):
+    dynamodb = proxy(Faults(stall_dynamodb=True, stall_seconds=60))
+    topic, queue = aws.topic_with_queue()
+    function = start_function("cwlogs", ALERT_TOPIC_ARN=topic, ALERT_STATE_TABLE=aws.state_table(),
+                              AWS_ENDPOINT_URL_DYNAMODB=dynamodb.url)
+    rows = [invocation_failure(f"s{i}", "ThrottlingException", HAIKU) for i in range(5)]
+    kind, response = function.invoke(subscription_event(INVOCATION_LOG_GROUP, rows), timeout_ms=6_000)
+    assert kind == "response", response
+    assert not function.last_was_late, "answered before the deadline"
+    payloads = [m["_payload"] for m in aws.messages(queue)]
+    assert [(p["count"], p["suppression"]) for p in payloads] == [(5, "unavailable")]
+
+
 def test_a_message_sns_refused_is_sent_by_the_retry_once(aws, start_function, proxy):
     faults = Faults(sns_failure_rate=1.0)
     front = proxy(faults)

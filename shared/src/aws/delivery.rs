@@ -16,7 +16,11 @@ use crate::outputs::alerts::{
 use crate::outputs::incidents::{by_incident, Settings};
 use crate::rules::finding::{Severity, Source};
 use serde_json::json;
+use std::time::Duration;
 use tokio::time::Instant;
+
+/// Time kept after settling incidents in the state table for publishing what they ask for.
+const SETTLE_RESERVE: Duration = Duration::from_secs(1);
 
 /// Where alerts go and how findings become alerts.
 #[derive(Debug)]
@@ -135,9 +139,12 @@ impl Delivery {
         let now = chrono::Utc::now().timestamp();
         let mut outcome = Outcome::default();
         let mut counted = Vec::new();
+        // The state table may use the time up to a second before the deadline; what it has
+        // not settled by then is sent without suppression.
+        let settle_by = deadline.map(|d| d.checked_sub(SETTLE_RESERVE).unwrap_or(d));
         for touched in by_incident(collector) {
             match suppression
-                .settle(&touched.key, Some(&touched.group), now)
+                .settle_until(&touched.key, Some(&touched.group), now, settle_by)
                 .await
             {
                 Ok(settled) => {
@@ -153,6 +160,19 @@ impl Delivery {
         outcome
             .messages
             .extend(overflow_alert(collector, &self.config.alerts));
+        // Groups past the collector's cap are only counted: they count as they are.
+        counted.extend(
+            collector
+                .overflow()
+                .iter()
+                .map(|((source, status, severity), records)| CountedOnce {
+                    source: *source,
+                    status: status.clone(),
+                    severity: *severity,
+                    model_id: None,
+                    records: *records,
+                }),
+        );
         let mut delivered = self.send(suppression, outcome, deadline, now).await?;
         delivered.counted_once = Some(counted);
         Ok(delivered)
@@ -166,11 +186,22 @@ impl Delivery {
         };
         let now = chrono::Utc::now().timestamp();
         let mut outcome = Outcome::default();
+        let mut failed = None;
         for key in suppression.due(now).await? {
-            let settled = suppression.settle(&key, None, now).await?;
-            outcome.queue(key, settled.send);
+            match suppression.settle_until(&key, None, now, deadline).await {
+                Ok(settled) => outcome.queue(key, settled.send),
+                // The others are flushed all the same; this one is due again next minute.
+                Err(error) => {
+                    tracing::warn!(incident = %key, error = %error, "incident not flushed");
+                    failed = Some(error);
+                }
+            }
         }
-        Ok(self.send(suppression, outcome, deadline, now).await?)
+        let delivered = self.send(suppression, outcome, deadline, now).await?;
+        match failed {
+            Some(error) => Err(error.into()),
+            None => Ok(delivered),
+        }
     }
 
     /// Publishes, then drops what SNS accepted from the incidents' outboxes. A failure to

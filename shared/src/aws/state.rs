@@ -41,6 +41,8 @@ pub enum StateError {
         key: String,
         attempts: u32,
     },
+    #[error("state table {table}: incident {key} not settled before the invocation's deadline")]
+    OutOfTime { table: String, key: String },
 }
 
 /// One incident's state as read: its version (`None` if there is no item yet) and value.

@@ -12,6 +12,7 @@ use super::state::{StateError, StateTable, Versioned};
 use crate::outputs::alerts::{AlertMessage, Group};
 use crate::outputs::incidents::{generation, plan, Arrival, Settings, Stored, SEEN_RETENTION_SECS};
 use std::collections::BTreeMap;
+use tokio::time::Instant;
 
 /// Reads and writes of one incident's state before giving up on contention.
 const MAX_ATTEMPTS: u32 = 20;
@@ -137,6 +138,29 @@ impl Suppression {
             new_records += added;
         }
         Ok((seen, new_records))
+    }
+
+    /// [`Suppression::settle`], given up at `deadline`: what is left of the invocation is
+    /// for publishing (the incident is then sent without suppression).
+    pub async fn settle_until(
+        &self,
+        key: &str,
+        group: Option<&Group>,
+        now: i64,
+        deadline: Option<Instant>,
+    ) -> Result<Settled, StateError> {
+        let settle = self.settle(key, group, now);
+        match deadline {
+            None => settle.await,
+            Some(deadline) => tokio::time::timeout_at(deadline, settle)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(StateError::OutOfTime {
+                        table: self.table.name().to_owned(),
+                        key: key.to_owned(),
+                    })
+                }),
+        }
     }
 
     /// Drops messages SNS accepted from the incident's outbox.
