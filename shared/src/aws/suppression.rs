@@ -10,7 +10,7 @@
 
 use super::state::{StateError, StateTable, Versioned};
 use crate::outputs::alerts::{AlertMessage, Group};
-use crate::outputs::incidents::{generation, plan, Arrival, Settings, Stored, SEEN_RETENTION_SECS};
+use crate::outputs::incidents::{generation, plan, Arrival, Settings, Stored, STATE_TTL_SECS};
 use std::collections::BTreeMap;
 use tokio::time::Instant;
 
@@ -53,7 +53,7 @@ impl Suppression {
     }
 
     fn expires_at(&self, now: i64) -> i64 {
-        now + SEEN_RETENTION_SECS + 2 * self.settings.interval
+        now + STATE_TTL_SECS + 2 * self.settings.interval
     }
 
     /// Adds an invocation's findings of one incident (`None` for a flush) at `now`.

@@ -11,7 +11,7 @@ mod plan;
 mod window;
 
 pub use plan::{
-    generation, plan, Arrival, Outgoing, Settings, Stored, OUTBOX_GRACE_SECS, SEEN_RETENTION_SECS,
+    generation, plan, Arrival, Outgoing, Settings, Stored, OUTBOX_GRACE_SECS, STATE_TTL_SECS,
 };
 pub use window::{step, Incident, Kind, Notice};
 

@@ -19,9 +19,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map};
 use std::collections::BTreeMap;
 
-/// A seen-set size untouched this long is dropped from the state (a record re-delivered
-/// later than this counts again): Lambda retries asynchronous events for up to 6 hours.
-pub const SEEN_RETENTION_SECS: i64 = 6 * 3600 + 600;
+/// Minutes of record time one incident generation keeps seen-set sizes for (3 days): past
+/// it, the least recently touched minute is dropped, and a record of that minute delivered
+/// again would count again. Keeps the state item far below DynamoDB's 400 KB.
+pub const MAX_SEEN_MINUTES: usize = 3 * 24 * 60;
+/// Lifetime of state and seen-set items after their last write (TTL): longer than any
+/// retry or redelivery, and than the generation's sizes are kept.
+pub const STATE_TTL_SECS: i64 = 8 * 24 * 3600;
 /// A queued message that has not been confirmed sent this long after it was queued is
 /// sent by whoever reads the state next (its own invocation's retry usually does first).
 pub const OUTBOX_GRACE_SECS: i64 = 30;
@@ -153,7 +157,16 @@ pub fn plan(stored: Stored, arrival: Arrival, key: &str, now: i64, settings: &Se
             }
         }
     }
-    seen.retain(|_, (_, touched)| now - *touched < SEEN_RETENTION_SECS);
+    while seen.len() > MAX_SEEN_MINUTES {
+        let oldest = seen
+            .iter()
+            .min_by_key(|(minute, (_, touched))| (*touched, **minute))
+            .map(|(minute, _)| *minute);
+        match oldest {
+            Some(minute) => seen.remove(&minute),
+            None => break,
+        };
+    }
     let (incident, notice) = step(incident, found, now, settings.interval);
     if let (Some(notice), Some(group)) = (notice, pending.as_mut()) {
         let message = render_notice(key, group, &notice, settings);
@@ -468,6 +481,23 @@ mod tests {
                 proptest::prop_assert!(pair[1] - pair[0] >= interval, "{:?}", times);
             }
         }
+    }
+
+    #[test]
+    fn the_state_keeps_a_bounded_number_of_minutes_dropping_the_least_recently_touched() {
+        let mut state = opened(100, &["a"]);
+        state.seen = (0..MAX_SEEN_MINUTES as i64 + 5)
+            .map(|minute| (minute, (1, 100 + minute)))
+            .collect();
+        let arrival = Arrival {
+            generation: generation(&state, 110),
+            seen: BTreeMap::from([(0, 2)]),
+            group: Some(group(&["b"])),
+        };
+        let next = plan(state, arrival, "k", 110, &settings());
+        assert_eq!(next.seen.len(), MAX_SEEN_MINUTES);
+        assert!(next.seen.contains_key(&0), "just touched");
+        assert!(!next.seen.contains_key(&1) && next.seen.contains_key(&6));
     }
 
     #[test]
