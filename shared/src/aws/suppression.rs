@@ -14,19 +14,26 @@ use crate::outputs::incidents::{generation, plan, Arrival, Settings, Stored, STA
 use std::collections::BTreeMap;
 use tokio::time::Instant;
 
-/// Reads and writes of one incident's state before giving up on contention.
-const MAX_ATTEMPTS: u32 = 20;
+/// Reads and writes of one incident's state before giving up on contention (the deadline
+/// usually comes first: see `Suppression::settle_until`).
+const MAX_ATTEMPTS: u32 = 40;
+/// Longest wait between two attempts.
+const MAX_BACK_OFF_MS: u64 = 400;
 
-/// Before another attempt at a state another invocation changed meanwhile: a short wait
-/// that grows with the attempts, with jitter so racing writers spread out.
+/// Before another attempt at a state another invocation changed meanwhile: a random wait
+/// below a bound that doubles with each attempt (10 ms, 20 ms, … up to 400 ms), so racing
+/// writers spread out instead of colliding again.
 async fn back_off(attempt: u32) {
     if attempt == 0 {
         return;
     }
-    let jitter = std::time::SystemTime::now()
+    let bound = (10u64 << attempt.min(6)).min(MAX_BACK_OFF_MS);
+    let noise = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |t| u64::from(t.subsec_nanos()) % 10);
-    let millis = 5 * u64::from(attempt.min(10)) + jitter;
+        .map_or(0, |t| u64::from(t.subsec_nanos()));
+    // The clock's low bits differ between racing instances; a multiplicative hash spreads
+    // them over the bound.
+    let millis = noise.wrapping_mul(0x9E37_79B9_7F4A_7C15) % bound;
     tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
 }
 
@@ -93,11 +100,15 @@ impl Suppression {
                 seen,
                 group: group.cloned(),
             };
+            let before = serde_json::to_string(&stored).ok();
             let next = plan(stored, arrival, key, now, &self.settings);
-            if self
-                .table
-                .save(key, version, &next, self.expires_at(now))
-                .await?
+            // Nothing new (a retry, the other path): nothing to write, nothing to race on.
+            let unchanged = version.is_some() && before == serde_json::to_string(&next).ok();
+            if unchanged
+                || self
+                    .table
+                    .save(key, version, &next, self.expires_at(now))
+                    .await?
             {
                 let mut send = next.overdue(now);
                 send.extend(

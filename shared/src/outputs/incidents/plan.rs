@@ -144,8 +144,9 @@ pub fn plan(stored: Stored, arrival: Arrival, key: &str, now: i64, settings: &Se
     let before: u64 = seen.values().map(|(size, _)| size).sum();
     for (minute, size) in arrival.seen {
         let entry = seen.entry(minute).or_insert((0, now));
-        entry.0 = entry.0.max(size);
-        entry.1 = now;
+        if size > entry.0 {
+            *entry = (size, now);
+        }
     }
     let after: u64 = seen.values().map(|(size, _)| size).sum();
     let found = after - before;
