@@ -221,3 +221,37 @@ def deployed(template: dict, params: dict[str, Any]) -> dict[str, dict]:
         for name, res in template["Resources"].items()
         if "Condition" not in res or evaluate({"Condition": res["Condition"]}, template, params)
     }
+
+
+# ------------------------------------------------------------------------------------------
+# Metrics: what alarms and dashboards read
+# ------------------------------------------------------------------------------------------
+# A Metrics Insights query: SELECT FUNC(Metric) FROM SCHEMA("Namespace", Dim, ...) or
+# FROM "Namespace" (any dimensions: None).
+_METRICS_INSIGHTS = re.compile(
+    r'SELECT\s+\w+\(\s*(\w+)\s*\)\s+FROM\s+(?:SCHEMA\(\s*"([^"]+)"((?:\s*,\s*\w+)*)\s*\)|"([^"]+)")',
+    re.IGNORECASE,
+)
+
+
+def query_metrics(expression: str) -> list[tuple[str, str, tuple[str, ...] | None]]:
+    """(namespace, metric, dimension names) of each Metrics Insights query in an expression."""
+    return [
+        (schema or namespace, metric, tuple(re.findall(r"\w+", dims)) if schema else None)
+        for metric, schema, dims, namespace in _METRICS_INSIGHTS.findall(expression)
+    ]
+
+
+def alarm_metrics(alarm: dict) -> list[tuple[str, str, tuple[str, ...] | None]]:
+    """(namespace, metric, dimension names) an alarm reads: its metric, the MetricStats of its
+    metric math, and the Metrics Insights queries among its expressions. A namespace written
+    with Fn::Sub is given as its template string."""
+    props = alarm.get("Properties", {})
+    stats = [props] if "MetricName" in props else []
+    stats += [m["MetricStat"]["Metric"] for m in props.get("Metrics", []) if "MetricStat" in m]
+    found = [(sub_text(s.get("Namespace")) or repr(s.get("Namespace")), s.get("MetricName"),
+              tuple(d["Name"] for d in s.get("Dimensions", []))) for s in stats]
+    for query in props.get("Metrics", []):
+        found += query_metrics(sub_text(query.get("Expression")) or "")
+    return found
+
