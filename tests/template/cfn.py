@@ -255,3 +255,59 @@ def alarm_metrics(alarm: dict) -> list[tuple[str, str, tuple[str, ...] | None]]:
         found += query_metrics(sub_text(query.get("Expression")) or "")
     return found
 
+
+# ------------------------------------------------------------------------------------------
+# Resolving: a rendered value as the text CloudFormation would make of it
+# ------------------------------------------------------------------------------------------
+PSEUDO_PARAMETERS = {
+    "AWS::StackName": "bedrock-alerts",
+    "AWS::Region": "eu-west-1",
+    "AWS::AccountId": "111122223333",
+    "AWS::Partition": "aws",
+    "AWS::URLSuffix": "amazonaws.com",
+}
+
+
+def physical_value(name: str, attribute: str | None, stack: dict[str, dict]) -> str:
+    """A stand-in for what a resource's Ref (attribute None) or GetAtt gives: a log group's
+    name as the template sets it, `<Name>` or `<Name.Attribute>` otherwise."""
+    res = stack[name]  # KeyError: a resource these parameters do not create
+    if attribute is None and res["Type"] == "AWS::Logs::LogGroup":
+        return resolve(res["Properties"]["LogGroupName"], stack)
+    return f"<{name}.{attribute}>" if attribute else f"<{name}>"
+
+
+def resolve(value: Any, stack: dict[str, dict]) -> Any:
+    """A value rendered for some parameters (see `render`) with the resource Refs, GetAtts,
+    pseudo parameters, Fn::Join and Fn::Sub that are left filled in, for the resources in
+    `stack` (`deployed` for the same parameters). Raises KeyError on anything else."""
+    if isinstance(value, list):
+        return [resolve(item, stack) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) != 1:
+        return {key: resolve(item, stack) for key, item in value.items()}
+    ((function, argument),) = value.items()
+    if function == "Ref":
+        return PSEUDO_PARAMETERS.get(argument) or physical_value(argument, None, stack)
+    if function == "Fn::GetAtt":
+        return physical_value(argument[0], argument[1], stack)
+    if function == "Fn::Join":
+        return argument[0].join(resolve(argument[1], stack))
+    if function == "Fn::Sub":
+        text, variables = (argument, {}) if isinstance(argument, str) else argument
+        local = {name: resolve(expr, stack) for name, expr in variables.items()}
+
+        def fill(match: re.Match) -> str:
+            name = match.group(1)
+            if name in local:
+                return local[name]
+            ref, _, attribute = name.partition(".")
+            if name in PSEUDO_PARAMETERS:
+                return PSEUDO_PARAMETERS[name]
+            return physical_value(ref, attribute or None, stack)
+
+        return re.sub(r"\$\{([A-Za-z0-9:.]+)\}", fill, text)
+    if function.startswith("Fn::") or function == "Condition":
+        raise KeyError(function)
+    return {function: resolve(argument, stack)}

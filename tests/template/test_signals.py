@@ -10,10 +10,13 @@ from __future__ import annotations
 import copy
 import json
 import re
-from typing import Callable
+from typing import Callable, Iterator, NamedTuple
 
 import pytest
-from cfn import ROOT, TEMPLATE, alarm_metrics, deployed, parameters, resources
+from cfn import (
+    PSEUDO_PARAMETERS, ROOT, TEMPLATE, alarm_metrics, deployed, parameters, physical_value,
+    query_metrics, resolve, resources, sub_text,
+)
 
 EMF_METRICS_PATH = ROOT / "shared" / "emf-metrics.json"
 METRICS_RS_PATH = ROOT / "shared" / "src" / "outputs" / "metrics.rs"
@@ -170,16 +173,219 @@ def bedrock_alarm_action_violations(template: dict) -> list[str]:
     return violations
 
 
-def test_query_alarms_sum_each_metric_over_all_models():
-    assert query_alarm_violations(TEMPLATE) == []
+# ------------------------------------------------------------------------------------------
+# Every metric the template names is AWS's or ours
+# ------------------------------------------------------------------------------------------
+# Metrics AWS publishes that the template reads: (namespace, metric) -> dimension names.
+AWS_METRICS: dict[tuple[str, str], tuple[str, ...]] = {
+    # Amazon Bedrock User Guide, "Monitor bedrock-runtime inference using CloudWatch metrics"
+    # (https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-runtime-metrics.html):
+    # runtime metrics by ModelId ...
+    **{(BEDROCK, name): ("ModelId",) for name in (
+        "Invocations", "InvocationLatency", "InvocationClientErrors", "InvocationServerErrors",
+        "InvocationThrottles")},
+    # ... and invocation-logging delivery metrics "across all model IDs" (no dimension).
+    **{(BEDROCK, f"ModelInvocation{kind}Delivery{outcome}"): () for kind in (
+        "LogsS3", "LogsCloudWatch", "LargeDataS3") for outcome in ("Success", "Failure")},
+    # AWS Lambda Developer Guide, "Types of metrics for Lambda functions"
+    # (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
+    **{("AWS/Lambda", name): ("FunctionName",) for name in ("Errors", "Duration", "Throttles")},
+    # Amazon SQS Developer Guide, "Available CloudWatch metrics for Amazon SQS"
+    # (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
+    ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): ("QueueName",),
+}
+OUR_METRICS = {m["name"]: tuple(m["dimensions"]) for m in EMF["metrics"]}
+OUR_NAMESPACE = resolve({"Fn::Sub": EMF["namespace"]}, {})
 
 
-def test_log_delivery_failure_alarm():
-    assert delivery_alarm_violations(TEMPLATE) == []
+def unknown_metric_violations(named: list[tuple[str, str, tuple[str, ...] | None]]) -> list[str]:
+    """Each (namespace, metric, dimension names) is one of AWS_METRICS or one that
+    emf-metrics.json lists, read by exactly its dimensions (None: a query over any)."""
+    violations = []
+    for namespace, metric, dimensions in named:
+        want = OUR_METRICS.get(metric) if namespace == OUR_NAMESPACE else AWS_METRICS.get((namespace, metric))
+        if want is None:
+            violations.append(f"{namespace} {metric}: neither published by AWS (AWS_METRICS) nor in emf-metrics.json")
+        elif dimensions is not None and sorted(dimensions) != sorted(want):
+            violations.append(f"{namespace} {metric}: read by {list(dimensions)}, published by {list(want)}")
+    return violations
 
 
-def test_alarms_on_bedrock_metrics_have_no_actions():
-    assert bedrock_alarm_action_violations(TEMPLATE) == []
+def alarm_metric_violations(template: dict) -> list[str]:
+    """Every alarm reads metrics that exist, by the dimensions they are published with."""
+    return [f"{name}: {violation}"
+            for name, alarm in resources(template, "AWS::CloudWatch::Alarm").items()
+            for violation in unknown_metric_violations([
+                (resolve({"Fn::Sub": namespace}, {}), metric, dimensions)
+                for namespace, metric, dimensions in alarm_metrics(alarm)])]
+
+
+# ------------------------------------------------------------------------------------------
+# The dashboard
+# ------------------------------------------------------------------------------------------
+DASHBOARD = "Dashboard"
+FUNCTIONS = ("S3AlertsFunction", "CwLogsAlertsFunction")
+# Representative parameter sets: the log widget reads every log group the stack subscribes to.
+DASHBOARD_DEPLOYMENTS = [
+    {},
+    {"KnowledgeBaseIds": "KB00000001,KB00000002,KB00000003", "ExistingKnowledgeBaseLogGroupName": "/custom/kb-logs"},
+    {"ExistingInvocationLogGroupName": "/logs/invocations", "KnowledgeBaseIds": "KB00000001", "UseKmsKey": "true"},
+]
+LONGEST_STACK_NAME = "s" * 128  # CloudFormation's limit
+
+
+class DashboardMetric(NamedTuple):
+    namespace: str
+    name: str
+    dimensions: dict[str, str | None] | None  # values None: a query's schema; None: any
+    period: int
+    query: str | None
+
+
+def dashboard_metrics(body: dict) -> Iterator[DashboardMetric]:
+    """The metrics of every metric widget: rows [namespace, name, dimension, value, ...,
+    {options}] and Metrics Insights expressions."""
+    for widget in body.get("widgets", []):
+        if widget.get("type") != "metric":
+            continue
+        props = widget["properties"]
+        for row in props.get("metrics", []):
+            options = row[-1] if row and isinstance(row[-1], dict) else {}
+            period = options.get("period", props.get("period", 300))
+            if "expression" in options:
+                for namespace, name, dims in query_metrics(options["expression"]):
+                    yield DashboardMetric(namespace, name, None if dims is None else dict.fromkeys(dims),
+                                          period, options["expression"])
+                continue
+            namespace, name, *pairs = row[:-1] if options else row
+            yield DashboardMetric(namespace, name, dict(zip(pairs[::2], pairs[1::2])), period, None)
+
+
+def _subscribed_log_groups(stack: dict[str, dict]) -> list[str]:
+    """Names of the log groups the CloudWatch Logs function reads (its SAM event and the
+    subscription filters), as deployed."""
+    function = stack["CwLogsAlertsFunction"]["Properties"]
+    groups = [event["Properties"]["LogGroupName"] for event in function.get("Events", {}).values()
+              if event.get("Type") == "CloudWatchLogs"]
+    groups += [res["Properties"]["LogGroupName"] for res in stack.values()
+               if res["Type"] == "AWS::Logs::SubscriptionFilter"]
+    return sorted(resolve(group, stack) for group in groups)
+
+
+def _content_violations(metrics: list[DashboardMetric], stack: dict[str, dict]) -> list[str]:
+    """What the dashboard must show, as (what, found) pairs."""
+    function = {name: physical_value(name, None, stack) for name in FUNCTIONS}
+    queue = physical_value("FailedEventsQueue", "QueueName", stack)
+
+    def grouped(namespace: str, name: str, by: str) -> bool:
+        return any((m.namespace, m.name) == (namespace, name) and m.query and m.query.endswith(f"GROUP BY {by}")
+                   for m in metrics)
+
+    def plain(namespace: str, name: str, period: int | None = None, **dimensions: str) -> bool:
+        return any((m.namespace, m.name, m.dimensions) == (namespace, name, dimensions)
+                   and period in (None, m.period) for m in metrics)
+
+    wanted = {
+        **{f"{BEDROCK} {name} by model": grouped(BEDROCK, name, "ModelId") for name in (
+            "Invocations", "InvocationLatency", "InvocationClientErrors", "InvocationServerErrors",
+            "InvocationThrottles")},
+        "Findings by source and status": grouped(OUR_NAMESPACE, "Findings", "Source, Status"),
+        "ModelErrors by model": grouped(OUR_NAMESPACE, "ModelErrors", "ModelId"),
+        **{f"{BEDROCK} {name}": plain(BEDROCK, name) for (namespace, name), dims in AWS_METRICS.items()
+           if namespace == BEDROCK and not dims},
+        "InvocationRecords of the S3 function per hour": plain(
+            OUR_NAMESPACE, "InvocationRecords", 3600, FunctionName=function["S3AlertsFunction"]),
+        **{f"AWS/Lambda {name} of {fn}": plain("AWS/Lambda", name, FunctionName=physical)
+           for name in ("Errors", "Duration", "Throttles") for fn, physical in function.items()},
+        "failed-events queue depth": plain("AWS/SQS", "ApproximateNumberOfMessagesVisible", QueueName=queue),
+    }
+    return [f"no widget shows {what}" for what, found in wanted.items() if not found]
+
+
+def _log_widget_violations(body: dict, stack: dict[str, dict]) -> list[str]:
+    """One Logs Insights widget over exactly the log groups the function reads, listing
+    failures without a field that holds prompts or responses."""
+    logs = [w["properties"] for w in body.get("widgets", []) if w.get("type") == "log"]
+    if len(logs) != 1:
+        return [f"{len(logs)} log widgets, want 1"]
+    query = logs[0].get("query", "")
+    violations = []
+    sources = sorted(re.findall(r"SOURCE '([^']+)'", query))
+    if sources != _subscribed_log_groups(stack):
+        violations.append(f"log widget reads {sources}, the function {_subscribed_log_groups(stack)}")
+    if shown := re.findall(r"@message|\binput\w*|\boutput\w*", query):
+        violations.append(f"log widget shows {shown}, which hold prompts and responses")
+    if not re.search(r"\| filter .*errorCode.*level", query):
+        violations.append("log widget does not filter for failed invocations and knowledge-base errors")
+    return violations
+
+
+def dashboard_violations(template: dict) -> list[str]:
+    """For each of DASHBOARD_DEPLOYMENTS the body is JSON once resolved; every metric it
+    names is AWS's or ours (by its dimensions); it shows Bedrock's invocations, errors,
+    throttles and latency by model, our findings and model errors, log delivery, records read
+    per hour, the functions' health and the failed-events queue; and its log widget reads
+    the log groups the function subscribes to."""
+    violations = []
+    for overrides in DASHBOARD_DEPLOYMENTS:
+        stack = deployed(template, parameters(template, **overrides))
+        try:
+            body = json.loads(resolve(stack[DASHBOARD]["Properties"]["DashboardBody"], stack))
+            metrics = list(dashboard_metrics(body))
+        except (KeyError, TypeError, ValueError) as error:
+            violations.append(f"{overrides}: dashboard body unreadable: {error!r}")
+            continue
+        found = unknown_metric_violations([
+            (m.namespace, m.name, None if m.dimensions is None else tuple(m.dimensions)) for m in metrics])
+        found += _content_violations(metrics, stack) + _log_widget_violations(body, stack)
+        violations += [f"{overrides}: {violation}" for violation in found]
+    return violations
+
+
+def dashboard_name_violations(template: dict) -> list[str]:
+    """The dashboard is named after the stack within CloudWatch's rules (up to 255 of
+    A-Z a-z 0-9 - _, for the longest stack name too), and its console URL is an output."""
+    violations = []
+    name = sub_text(template["Resources"].get(DASHBOARD, {}).get("Properties", {}).get("DashboardName")) or ""
+    longest = name.replace("${AWS::StackName}", LONGEST_STACK_NAME)
+    if "${AWS::StackName}" not in name or not re.fullmatch(r"[A-Za-z0-9_-]{1,255}", longest):
+        violations.append(f"DashboardName {name!r}: want the stack name, at most 255 of A-Z a-z 0-9 - _")
+    output = template.get("Outputs", {}).get("DashboardUrl", {})
+    region = PSEUDO_PARAMETERS["AWS::Region"]
+    want = (f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}"
+            f"#dashboards/dashboard/{physical_value(DASHBOARD, None, template['Resources'])}")
+    try:
+        url = resolve(output.get("Value"), template["Resources"])
+    except KeyError as error:
+        url = f"unresolvable: {error!r}"
+    if url != want or "Condition" in output:
+        violations.append(f"output DashboardUrl is {url!r}, want {want!r} unconditionally")
+    return violations
+
+
+@pytest.mark.parametrize("overrides", DASHBOARD_DEPLOYMENTS, ids=str)
+def test_log_widget_reads_each_subscribed_group(overrides):
+    stack = deployed(TEMPLATE, parameters(TEMPLATE, **overrides))
+    query = json.loads(resolve(stack[DASHBOARD]["Properties"]["DashboardBody"], stack))["widgets"][-1]["properties"]["query"]
+    kb_ids = [kb for kb in overrides.get("KnowledgeBaseIds", "").split(",") if kb]
+    want = [overrides.get("ExistingInvocationLogGroupName", "/aws/bedrock/modelinvocations/bedrock-alerts"),
+            *(f"/aws/vendedlogs/bedrock/knowledge-base/APPLICATION_LOGS/{kb}" for kb in kb_ids),
+            *filter(None, [overrides.get("ExistingKnowledgeBaseLogGroupName")])]
+    assert re.findall(r"SOURCE '([^']+)'", query) == want
+
+
+# ------------------------------------------------------------------------------------------
+# The real template: no checker finds anything
+# ------------------------------------------------------------------------------------------
+CHECKERS = [
+    query_alarm_violations, delivery_alarm_violations, bedrock_alarm_action_violations,
+    alarm_metric_violations, dashboard_violations, dashboard_name_violations,
+]
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=lambda checker: checker.__name__)
+def test_template_holds(checker):
+    assert checker(TEMPLATE) == []
 
 
 # ------------------------------------------------------------------------------------------
@@ -218,6 +424,15 @@ def _query(name: str) -> Callable[[dict], dict]:
     return lambda t: _props(name)(t)["Metrics"][0]
 
 
+def _body(old: str, new: str) -> Callable[[dict], None]:
+    """Replace `old` (which must be there) with `new` in the dashboard body's text."""
+    def plant(t: dict) -> None:
+        sub = _props(DASHBOARD)(t)["DashboardBody"]["Fn::Sub"]
+        assert old in sub[0], old
+        sub[0] = sub[0].replace(old, new)
+    return plant
+
+
 PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] = [
     ("throttles of one model", query_alarm_violations,
      lambda t: _query("BedrockThrottlesAlarm")(t).__setitem__(
@@ -253,6 +468,35 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      lambda t: _props(DELIVERY_ALARM)(t).__setitem__("OKActions", [{"Ref": "AlertTopic"}])),
     ("another alarm on Bedrock's metrics", bedrock_alarm_action_violations,
      lambda t: t["Resources"].__setitem__("Extra", copy.deepcopy(t["Resources"]["BedrockThrottlesAlarm"]))),
+    ("an alarm on a metric misspelt", alarm_metric_violations,
+     lambda t: _props("StaleInvocationLogsAlarm")(t).__setitem__("MetricName", "InvocationRecord")),
+    ("an alarm on our metric by another dimension", alarm_metric_violations,
+     lambda t: _props("StaleInvocationLogsAlarm")(t)["Dimensions"][0].__setitem__("Name", "Function")),
+    ("a Bedrock metric that does not exist", dashboard_violations,
+     _body('SUM(InvocationThrottles) FROM SCHEMA(\\"AWS/Bedrock\\"', 'SUM(Throttles) FROM SCHEMA(\\"AWS/Bedrock\\"')),
+    ("an EMF metric misspelt", dashboard_violations, _body("SUM(Findings)", "SUM(Finding)")),
+    ("findings by function", dashboard_violations,
+     _body("Source, Status) GROUP BY Source, Status", "FunctionName) GROUP BY FunctionName")),
+    ("model errors not by model", dashboard_violations,
+     _body("SUM(ModelErrors) FROM SCHEMA(\\\"BedrockAlerts/${AWS::StackName}\\\", ModelId) GROUP BY ModelId",
+           "SUM(ModelErrors) FROM SCHEMA(\\\"BedrockAlerts/${AWS::StackName}\\\", ModelId)")),
+    ("records read per five minutes", dashboard_violations, _body('"period": 3600', '"period": 300')),
+    ("errors of one function only", dashboard_violations,
+     _body('"Errors", "FunctionName", "${CwLogsAlertsFunction}"', '"Errors", "FunctionName", "${S3AlertsFunction}"')),
+    ("another queue", dashboard_violations, _body("${FailedEventsQueue.QueueName}", "other-queue")),
+    ("large-data deliveries left out", dashboard_violations,
+     _body('"ModelInvocationLargeDataS3DeliveryFailure"', '"ModelInvocationLogsS3DeliveryFailure"')),
+    ("knowledge-base groups left out", dashboard_violations,
+     lambda t: _props(DASHBOARD)(t)["DashboardBody"]["Fn::Sub"][1].__setitem__("KnowledgeBaseSources", "")),
+    ("prompts shown", dashboard_violations, _body("| fields @timestamp,", "| fields @timestamp, @message,")),
+    ("every record listed", dashboard_violations, _body(" | filter strlen(errorCode) > 0 or", " | filter")),
+    ("a body that is not JSON", dashboard_violations, _body('"widgets": [', '"widgets": [[')),
+    ("a dashboard name with a space", dashboard_name_violations,
+     lambda t: _props(DASHBOARD)(t).__setitem__("DashboardName", {"Fn::Sub": "${AWS::StackName} bedrock"})),
+    ("a dashboard name too long for a long stack name", dashboard_name_violations,
+     lambda t: _props(DASHBOARD)(t).__setitem__("DashboardName", {"Fn::Sub": "${AWS::StackName}-" + "d" * 127})),
+    ("an output without the dashboard", dashboard_name_violations,
+     lambda t: t["Outputs"]["DashboardUrl"].__setitem__("Value", {"Fn::Sub": "https://console.aws.amazon.com/cloudwatch/"})),
 ]
 
 
