@@ -12,7 +12,8 @@ generators (scripts/samples.py, which make_bad_inputs.py shares). Standard libra
 Layout written:
     events/objects/...   what S3 (or a CloudWatch Logs subscription) holds: log objects
     events/*.json        Lambda trigger events (S3, EventBridge, SQS, SNS-in-SQS,
-                         S3 Batch Operations, CloudWatch Logs, Kinesis)
+                         S3 Batch Operations, CloudWatch Logs, Kinesis), Bedrock job events
+                         and alarm state changes from EventBridge
     events/README.md     what each file is and what bedrock-alerts should find in it
 
 Every gzip or base64 payload has its decoded form written beside it.
@@ -28,8 +29,8 @@ from urllib.parse import quote_plus
 import samples
 from samples import (
     ACCOUNT, CANARY_OUTPUT, CANARY_PROMPT, DATA_SOURCE_ID, INGESTION_JOB_ID, INVOCATION_LOG_GROUP, KB_ARN,
-    KB_LOG_GROUP, REGION, Rng, awslogs_event, b64, compact, epoch_ms, gz, invocation_record, json_input,
-    json_output, kb_event, kb_resource_event, kinesis_record, log_event, md5_hex, message, ndjson,
+    KB_LOG_GROUP, REGION, Rng, awslogs_event, b64, compact, epoch_ms, eventbridge_event, gz, invocation_record,
+    json_input, json_output, kb_event, kb_resource_event, kinesis_record, log_event, md5_hex, message, ndjson,
     object_created_event, s3_notification, s3_test_event, subscription_document,
 )
 
@@ -749,6 +750,272 @@ def kinesis_cwlogs(document_gz):
 
 
 # --------------------------------------------------------------------------------------------
+# EventBridge events: Bedrock job state changes and the stack's alarm state changes
+# --------------------------------------------------------------------------------------------
+
+BEDROCK_ARN = "arn:aws:bedrock:" + REGION + ":" + ACCOUNT + ":"
+LOWER_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789"
+TITAN_EXPRESS_8K = "amazon.titan-text-express-v1:0:8k"
+FT_BUCKET = "s3://acme-ft-data-" + ACCOUNT + "/support-tone/"
+BATCH_BUCKET = "s3://acme-batch-" + ACCOUNT + "/"
+
+
+def foundation_model_arn(model_id):
+    return "arn:aws:bedrock:" + REGION + "::foundation-model/" + model_id
+
+
+def customization_failed():
+    """A fine-tuning job that failed on its training data. Its ARN names the base model, as
+    real customization-job ARNs do; the top-level time is RFC 3339."""
+    f = Rng("customization-failed")
+    job_arn = BEDROCK_ARN + "model-customization-job/" + TITAN_EXPRESS_8K + "/" + f.pick(LOWER_DIGITS, 12)
+    return eventbridge_event(f.uuid4(), "aws.bedrock", "Model Customization Job State Change",
+                             "2026-11-21T08:42:17Z", [job_arn], {
+        "version": "0.0",
+        "jobName": "support-tone-ft-2026-11-21",
+        "jobArn": job_arn,
+        "outputModelName": "support-tone-titan-express-v3",
+        "roleArn": "arn:aws:iam::" + ACCOUNT + ":role/bedrock-finetune-job",
+        "jobStatus": "Failed",
+        "failureMessage": "Training data validation failed: 3 records in train.jsonl exceed the maximum "
+                          "input length of 4096 tokens for the base model.",
+        "creationTime": "2026-11-21T07:58:41.207Z",
+        "lastModifiedTime": "2026-11-21T08:42:16.880Z",
+        "endTime": "2026-11-21T08:42:16.880Z",
+        "baseModelArn": foundation_model_arn(TITAN_EXPRESS_8K),
+        "hyperParameters": {"batchSize": "1", "epochCount": "2", "learningRate": "0.00001",
+                            "learningRateWarmupSteps": "0"},
+        "trainingDataConfig": {"s3Uri": FT_BUCKET + "train.jsonl"},
+        "validationDataConfig": {"validators": [{"s3Uri": FT_BUCKET + "validation.jsonl"}]},
+        "outputDataConfig": {"s3Uri": FT_BUCKET + "output/"},
+    })
+
+
+def batch_job_event(label, time, job_name, model_id, status, failure, created):
+    """A batch inference job's state change. Like AWS's own sample, the top-level time reads
+    "Sat Nov 21 10:16:44 UTC 2026" (not RFC 3339) and creationTime "Nov 21, 2026, 1:02:09 AM"."""
+    f = Rng(label)
+    job_arn = BEDROCK_ARN + "model-invocation-job/" + f.pick(LOWER_DIGITS, 12)
+    return eventbridge_event(f.uuid4(), "aws.bedrock", "Batch Inference Job State Change", time, [job_arn], {
+        "accountId": ACCOUNT,
+        "batchJobName": job_name,
+        "batchJobArn": job_arn,
+        "batchModelId": foundation_model_arn(model_id),
+        "status": status,
+        "failureMessage": failure,
+        "creationTime": created,
+    })
+
+
+def batch_partially_completed():
+    return batch_job_event(
+        "batch-partially-completed", "Sat Nov 21 10:16:44 UTC 2026", "nightly-ticket-summaries-2026-11-21",
+        HAIKU_3, "PartiallyCompleted",
+        "37 of 5000 records could not be processed. Their errors are in the job's output files in "
+        + BATCH_BUCKET + "summaries/output/.",
+        "Nov 21, 2026, 1:02:09 AM",
+    )
+
+
+def batch_expired():
+    return batch_job_event(
+        "batch-expired", "Sat Nov 21 12:00:03 UTC 2026", "weekly-catalog-tagging-2026-47", NOVA_LITE,
+        "Expired", "The job did not complete within its timeout of 48 hours and expired.",
+        "Nov 19, 2026, 11:59:58 AM",
+    )
+
+
+def batch_completed():
+    return batch_job_event(
+        "batch-completed", "Sat Nov 21 03:41:27 UTC 2026", "nightly-ticket-summaries-2026-11-20", HAIKU_3,
+        "Completed", "", "Nov 20, 2026, 1:02:11 AM",
+    )
+
+
+def data_automation_event(label, outcome, time, status, document, error=None):
+    """A Bedrock Data Automation event: snake_case detail; job_id is the invocation ARN."""
+    f = Rng(label)
+    job_id = BEDROCK_ARN + "data-automation-invocation/" + f.uuid4()
+    detail = {
+        "job_id": job_id,
+        "job_status": status,
+        "semantic_modality": "Document",
+        "input_s3_object": {"s3_bucket": "acme-bda-input-" + ACCOUNT, "name": "invoices/2026/11/" + document},
+        "output_s3_location": {"s3_bucket": "acme-bda-output-" + ACCOUNT,
+                               "name": "invoices/2026/11/" + document.rsplit(".", 1)[0]},
+    }
+    if error is not None:
+        detail["error_message"] = error
+    return eventbridge_event(f.uuid4(), "aws.bedrock", "Bedrock Data Automation Job " + outcome, time, [],
+                             detail)
+
+
+def data_automation_client_error():
+    return data_automation_event(
+        "bda-client-error", "Failed With Client Error", "2026-11-21T11:20:05Z", "ClientError",
+        "inv-20931.heic", "Unsupported file format: image/heic is not a supported input type for documents.",
+    )
+
+
+def data_automation_service_error():
+    return data_automation_event(
+        "bda-service-error", "Failed With Service Error", "2026-11-21T11:47:52Z", "ServiceError",
+        "inv-20958.pdf", "An internal service error occurred while processing the document. Retry the request.",
+    )
+
+
+def bedrock_unknown():
+    """An aws.bedrock event of a detail-type bedrock-alerts does not handle: a Bedrock API call
+    CloudTrail passed to EventBridge (the call that started the partially completed batch
+    job). Counted as unknown."""
+    f = Rng("cloudtrail-create-batch-job")
+    job_arn = batch_partially_completed()["detail"]["batchJobArn"]  # the job this call created
+    request_id = f.uuid4()
+    return eventbridge_event(f.uuid4(), "aws.bedrock", "AWS API Call via CloudTrail", "2026-11-21T01:02:09Z", [], {
+        "eventVersion": "1.09",
+        "userIdentity": {
+            "type": "AssumedRole",
+            "principalId": "AROA" + f.token(17).upper() + ":summarizer-job",
+            "arn": BATCH_ROLE,
+            "accountId": ACCOUNT,
+            "sessionContext": {
+                "sessionIssuer": {
+                    "type": "Role",
+                    "principalId": "AROA" + f.token(17).upper(),
+                    "arn": "arn:aws:iam::" + ACCOUNT + ":role/nightly-summaries",
+                    "accountId": ACCOUNT,
+                    "userName": "nightly-summaries",
+                },
+                "attributes": {"creationDate": "2026-11-21T01:00:02Z", "mfaAuthenticated": "false"},
+            },
+        },
+        "eventTime": "2026-11-21T01:02:09Z",
+        "eventSource": "bedrock.amazonaws.com",
+        "eventName": "CreateModelInvocationJob",
+        "awsRegion": REGION,
+        "sourceIPAddress": SOURCE_IP,
+        "userAgent": "Boto3/1.35.40 md/Botocore#1.35.40 ua/2.0 os/linux#6.1 lang/python#3.12.7",
+        "requestParameters": {
+            "jobName": "nightly-ticket-summaries-2026-11-21",
+            "roleArn": "arn:aws:iam::" + ACCOUNT + ":role/bedrock-batch-inference",
+            "modelId": HAIKU_3,
+            "inputDataConfig": {"s3InputDataConfig": {"s3Uri": BATCH_BUCKET + "summaries/input/"}},
+            "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": BATCH_BUCKET + "summaries/output/"}},
+        },
+        "responseElements": {"jobArn": job_arn},
+        "requestID": request_id,
+        "eventID": f.uuid4(),
+        "readOnly": False,
+        "eventType": "AwsApiCall",
+        "managementEvent": True,
+        "recipientAccountId": ACCOUNT,
+        "eventCategory": "Management",
+    })
+
+
+# The job events, in the order of the list file.
+JOB_EVENTS = {
+    "eventbridge-bedrock-customization-failed.json": customization_failed,
+    "eventbridge-bedrock-batch-partially-completed.json": batch_partially_completed,
+    "eventbridge-bedrock-batch-expired.json": batch_expired,
+    "eventbridge-bedrock-batch-completed.json": batch_completed,
+    "eventbridge-bedrock-data-automation-client-error.json": data_automation_client_error,
+    "eventbridge-bedrock-data-automation-service-error.json": data_automation_service_error,
+    "eventbridge-bedrock-unknown.json": bedrock_unknown,
+}
+
+
+def bedrock_job_events():
+    """What a saved list of EventBridge events looks like: a JSON array of them."""
+    return [event() for event in JOB_EVENTS.values()]
+
+
+THROTTLES_ALARM = "bedrock-alerts-BedrockThrottlesAlarm-1A2B3C4D5E6F"
+THROTTLES_ALARM_ARN = "arn:aws:cloudwatch:" + REGION + ":" + ACCOUNT + ":alarm:" + THROTTLES_ALARM
+THROTTLES_QUERY = 'SELECT SUM(InvocationThrottles) FROM SCHEMA("AWS/Bedrock", ModelId)'
+ALARM_PERIOD = 300
+THROTTLE_THRESHOLD = 10.0
+
+
+def cw_time(hour, minute, second=0, milli=0):
+    """A time on 2026-11-21 as CloudWatch writes it in alarm states ("...T14:06:12.318+0000")."""
+    return "2026-11-21T%02d:%02d:%02d.%03d+0000" % (hour, minute, second, milli)
+
+
+def cw_reason_date(hour, minute):
+    """A datapoint's time as an alarm's reason text gives it (dd/mm/yy hh:mm:ss)."""
+    return "21/11/26 %02d:%02d:00" % (hour, minute)
+
+
+def alarm_state(value, datapoint, period_start, evaluated):
+    """An alarm state of the throttles alarm (a Metrics Insights query alarm): one datapoint
+    in the period starting at period_start (hour, minute), evaluated at evaluated (hour,
+    minute, second, milli). reasonData is a JSON string, compact, as CloudWatch writes it:
+    no "statistic" (the query has its own) and datapoints without sampleCount."""
+    hour, minute = period_start
+    crossed = value == "ALARM"
+    reason = (
+        "Threshold Crossed: 1 out of the last 1 datapoints [%r (%s)] was %sgreater than or equal to the "
+        "threshold (%r) (minimum 1 datapoint for %s transition)." % (
+            datapoint, cw_reason_date(hour, minute), "" if crossed else "not ", THROTTLE_THRESHOLD,
+            "OK -> ALARM" if crossed else "ALARM -> OK")
+    )
+    query_hour, query_minute, query_second, query_milli = evaluated
+    reason_data = {
+        "version": "1.0",
+        "queryDate": cw_time(query_hour, query_minute, query_second, query_milli - 9),
+        "startDate": cw_time(hour, minute),
+        "period": ALARM_PERIOD,
+        "recentDatapoints": [datapoint],
+        "threshold": THROTTLE_THRESHOLD,
+        "evaluatedDatapoints": [{"timestamp": cw_time(hour, minute), "value": datapoint}],
+    }
+    return {
+        "value": value,
+        "reason": reason,
+        "reasonData": compact(reason_data),
+        "timestamp": cw_time(*evaluated),
+    }
+
+
+def alarm_event(label, time, state, previous_state):
+    f = Rng(label)
+    return eventbridge_event(f.uuid4(), "aws.cloudwatch", "CloudWatch Alarm State Change", time,
+                             [THROTTLES_ALARM_ARN], {
+        "alarmName": THROTTLES_ALARM,
+        "state": state,
+        "previousState": previous_state,
+        "configuration": {
+            "description": "bedrock-alerts: Amazon Bedrock throttled invocations, across all models, at or "
+                           "above BedrockThrottleThreshold.",
+            "metrics": [{
+                "id": "throttles",
+                "expression": THROTTLES_QUERY,
+                "label": "Bedrock throttles, all models",
+                "returnData": True,
+                "period": ALARM_PERIOD,
+            }],
+        },
+    })
+
+
+# 37 throttles in 14:00-14:05 put the alarm in ALARM at 14:06:12; 2 in 14:30-14:35 bring it
+# back to OK at 14:36:12. Before, it had been OK since 09:12.
+THROTTLES_ALARM_STATE = alarm_state("ALARM", 37.0, (14, 0), (14, 6, 12, 318))
+THROTTLES_OK_STATE = alarm_state("OK", 2.0, (14, 30), (14, 36, 12, 301))
+THROTTLES_EARLIER_OK_STATE = alarm_state("OK", 1.0, (9, 5), (9, 12, 40, 116))
+
+
+def alarm_throttles_alarm():
+    return alarm_event("alarm-throttles-alarm", "2026-11-21T14:06:12Z", THROTTLES_ALARM_STATE,
+                       THROTTLES_EARLIER_OK_STATE)
+
+
+def alarm_throttles_ok():
+    return alarm_event("alarm-throttles-ok", "2026-11-21T14:36:12Z", THROTTLES_OK_STATE, THROTTLES_ALARM_STATE)
+
+
+# --------------------------------------------------------------------------------------------
 # README
 # --------------------------------------------------------------------------------------------
 
@@ -760,10 +1027,11 @@ bytes). Do not edit by hand: change the script and re-run it. `scripts/test.sh` 
 `python3 scripts/make_events.py --check`, which fails on any file here that differs from what
 the script writes, that it does not write, or that is missing.
 
-All data is fake but shaped like the real formats Bedrock, CloudWatch Logs, S3, SQS and SNS produce:
-account `111122223333`, region `us-east-1`, bucket `bedrock-alerts-logs-111122223333`,
-invocation-log prefix `bedrock/`, knowledge base `KB12345678`, data source `DS12345678`,
-ingestion job `JOB1234567`, times in November 2026.
+All data is fake but shaped like the real formats Bedrock, CloudWatch Logs, S3, SQS, SNS,
+EventBridge and CloudWatch alarms produce: account `111122223333`, region `us-east-1`, bucket
+`bedrock-alerts-logs-111122223333`, invocation-log prefix `bedrock/`, knowledge base
+`KB12345678`, data source `DS12345678`, ingestion job `JOB1234567`, alarm
+`bedrock-alerts-BedrockThrottlesAlarm-1A2B3C4D5E6F`, times in November 2026.
 
 Every gzip or base64 payload has its decoded twin beside it. Invocation records in every file
 carry the markers `CANARY-PROMPT-7f3a` (in an `inputBodyJson`) and `CANARY-OUTPUT-9c2e` (in an
@@ -816,6 +1084,28 @@ above at these keys:
 | `cwlogs-healthy.json` (decoded: `cwlogs-healthy.decoded.json`) | DATA_MESSAGE from the invocation group, 2 ok records | none |
 | `cwlogs-lambda-sample.json` (decoded: `cwlogs-lambda-sample.decoded.json`) | The sample CloudWatch Logs event of the Lambda documentation (account `123456789123`, group `testLogGroup`): DATA_MESSAGE with 2 plain-text messages, `[ERROR] First test message` and `[ERROR] Second test message` | 2 WARN: `UNPARSEABLE_RECORD`, one per message |
 | `kinesis-cwlogs.json` (decoded: `kinesis-cwlogs.decoded.json`) | Kinesis event, 1 record whose `data` = base64(gzip(same document as `cwlogs-invocation-failure`)) | 2 ERROR: `ModelTimeoutException`, `AccessDeniedException` |
+
+## EventBridge events: Bedrock jobs and alarm state changes
+
+Each is a whole event as an EventBridge rule hands it to a Lambda function (the payload of
+`bedrock-events-alerts`); nothing needs uploading. Job events become findings of source
+`bedrock_job` (one alert per job and status, `job_arn`, `job_name`, `model_id`,
+`account_id` `111122223333`, `region` `us-east-1`, the failure message as the reason). An
+alarm state change becomes one alert of source `alarm` (`kind` `new` for ALARM, `resolved` for
+OK). Times on 21 November 2026.
+
+| File | What it is | Expected findings |
+|---|---|---|
+| `eventbridge-bedrock-customization-failed.json` | `Model Customization Job State Change`, `jobStatus` `Failed`, RFC 3339 `time` `2026-11-21T08:42:17Z`; the job ARN names the base model (`model-customization-job/amazon.titan-text-express-v1:0:8k/hmak50ir9hsb`), `baseModelArn` is a foundation-model ARN | 1 ERROR `Failed`: job `support-tone-ft-2026-11-21`, model the `baseModelArn` (`…foundation-model/amazon.titan-text-express-v1:0:8k`), reason "Training data validation failed: 3 records in train.jsonl exceed …", first timestamp 2026-11-21T08:42:17Z |
+| `eventbridge-bedrock-batch-partially-completed.json` | `Batch Inference Job State Change`, `status` `PartiallyCompleted`; `time` `Sat Nov 21 10:16:44 UTC 2026` (AWS's own format for these events, not RFC 3339), `creationTime` `Nov 21, 2026, 1:02:09 AM`, `batchModelId` a foundation-model ARN | 1 WARN `PartiallyCompleted`: job `nightly-ticket-summaries-2026-11-21`, model the `batchModelId` (`…foundation-model/anthropic.claude-3-haiku-20240307-v1:0`), reason "37 of 5000 records could not be processed. …", first timestamp 2026-11-21T10:16:44Z |
+| `eventbridge-bedrock-batch-expired.json` | The same detail-type, `status` `Expired`, `time` `Sat Nov 21 12:00:03 UTC 2026` | 1 WARN `Expired`: job `weekly-catalog-tagging-2026-47`, model `…foundation-model/amazon.nova-lite-v1:0`, first timestamp 2026-11-21T12:00:03Z |
+| `eventbridge-bedrock-batch-completed.json` | The same detail-type, `status` `Completed`, `failureMessage` `""` | none |
+| `eventbridge-bedrock-data-automation-client-error.json` | `Bedrock Data Automation Job Failed With Client Error`: snake_case `detail`, `job_id` the invocation ARN (`data-automation-invocation/…`), `job_status` `ClientError`, `error_message`; `resources` empty | 1 ERROR `FailedWithClientError`: job ARN = `job_id`, no model, reason "Unsupported file format: image/heic …" |
+| `eventbridge-bedrock-data-automation-service-error.json` | `Bedrock Data Automation Job Failed With Service Error`, `job_status` `ServiceError` | 1 ERROR `FailedWithServiceError`: job ARN = `job_id`, reason "An internal service error occurred …" |
+| `eventbridge-bedrock-unknown.json` | An `aws.bedrock` event of a detail-type bedrock-alerts does not handle: `AWS API Call via CloudTrail` (`CreateModelInvocationJob`, as CloudTrail passes Bedrock's management calls to EventBridge) | none (counted as unknown; not an error) |
+| `eventbridge-bedrock-job-events.json` | A JSON array of the 7 job events above, in the order of this table: a file of saved events, as `bedrock-alerts scan` reads it | 3 ERROR (`Failed`, `FailedWithClientError`, `FailedWithServiceError`), 2 WARN (`PartiallyCompleted`, `Expired`); 1 unknown |
+| `eventbridge-alarm-throttles-alarm.json` | `CloudWatch Alarm State Change` (`source` `aws.cloudwatch`) of the stack's `BedrockThrottlesAlarm` (`bedrock-alerts-BedrockThrottlesAlarm-1A2B3C4D5E6F`, its ARN in `resources[0]`), OK → ALARM at 14:06:12. `configuration.metrics[0]` is the Metrics Insights query `SELECT SUM(InvocationThrottles) FROM SCHEMA("AWS/Bedrock", ModelId)`, period 300; `state.reasonData` is a JSON string: threshold 10.0, one datapoint of 37.0 for 14:00–14:05 (`startDate`, `evaluatedDatapoints`) | 1 ERROR, source `alarm`, status `ALARM`, `kind` `new`, count 1: `alarm` with the name, ARN, `previous_state` `OK`, the reason, threshold 10, value 37 and a console link; `top_models` (the models with most `InvocationThrottles` in 14:00–14:05, from CloudWatch), or `top_models_unavailable` when CloudWatch cannot be read |
+| `eventbridge-alarm-throttles-ok.json` | The same alarm, ALARM → OK at 14:36:12: one datapoint of 2.0 for 14:30–14:35; `previousState` is the ALARM state of the file above | 1 ERROR, source `alarm`, status `OK`, `kind` `resolved`, count 1: threshold 10, value 2, `previous_state` `ALARM` |
 
 ## Decoding notes
 
@@ -878,6 +1168,14 @@ TRIGGER_EVENTS = {
     "s3-batch-operations-v2.json": s3_batch_operations_v2,
 }
 
+# <name>: EventBridge events that carry everything in themselves, written indented.
+EVENTBRIDGE_EVENTS = {
+    **JOB_EVENTS,
+    "eventbridge-bedrock-job-events.json": bedrock_job_events,
+    "eventbridge-alarm-throttles-alarm.json": alarm_throttles_alarm,
+    "eventbridge-alarm-throttles-ok.json": alarm_throttles_ok,
+}
+
 # <stem>.json: a Lambda event carrying a gzip'ed subscription document (the event function is
 # given the gzip), with <stem>.decoded.json the document, compact, beside it.
 PAYLOAD_EVENTS = {
@@ -899,6 +1197,8 @@ def build():
     for name, data in OBJECTS.items():
         files["objects/" + name] = data()
     for name, event in TRIGGER_EVENTS.items():
+        files[name] = pretty(event())
+    for name, event in EVENTBRIDGE_EVENTS.items():
         files[name] = pretty(event())
     for stem, (document, event) in PAYLOAD_EVENTS.items():
         raw = compact(document()).encode("utf-8")

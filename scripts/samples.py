@@ -277,19 +277,25 @@ def s3_test_event(time: str, bucket: str, request_id: str, host_id: str) -> dict
     }
 
 
-def object_created_event(event_id: str, time: str, bucket: str, detail) -> dict:
-    """An EventBridge ``Object Created`` event from S3."""
+def eventbridge_event(event_id: str, source: str, detail_type: str, time: str, resources: list[str],
+                      detail) -> dict:
+    """An event as EventBridge delivers it to a Lambda target (the whole event is the payload)."""
     return {
         "version": "0",
         "id": event_id,
-        "detail-type": "Object Created",
-        "source": "aws.s3",
+        "detail-type": detail_type,
+        "source": source,
         "account": ACCOUNT,
         "time": time,
         "region": REGION,
-        "resources": ["arn:aws:s3:::" + bucket],
+        "resources": resources,
         "detail": detail,
     }
+
+
+def object_created_event(event_id: str, time: str, bucket: str, detail) -> dict:
+    """An EventBridge ``Object Created`` event from S3."""
+    return eventbridge_event(event_id, "aws.s3", "Object Created", time, ["arn:aws:s3:::" + bucket], detail)
 
 
 # --------------------------------------------------------------------------- writing and checking
