@@ -1,11 +1,11 @@
-"""End-to-end fixtures: a real moto server (S3, SNS, SQS, DynamoDB) and a Lambda runtime API emulator
+"""End-to-end fixtures: a real moto server (S3, SNS, SQS, DynamoDB, CloudWatch) and a Lambda runtime API emulator
 that runs the real function binaries.
 
 The emulator speaks the Lambda runtime API (``/2018-06-01/runtime/...``) on a loopback port;
 the function binary is started with ``AWS_LAMBDA_RUNTIME_API`` pointing at it, exactly as the
 Lambda service starts ``bootstrap``. Which binaries run is chosen by environment:
 
-* ``E2E_FUNCTIONS=debug`` (default): ``target/debug/bedrock-{s3,cwlogs}-alerts``.
+* ``E2E_FUNCTIONS=debug`` (default): ``target/debug/bedrock-{s3,cwlogs,events}-alerts``.
 * ``E2E_FUNCTIONS=sam``: the arm64 ``bootstrap`` files ``sam build`` wrote to ``.aws-sam/build``,
   run through ``qemu-aarch64-static`` (with the arm64 glibc of Debian's ``libc6-arm64-cross``)
   when the host is not arm64.
@@ -31,6 +31,7 @@ from pathlib import Path
 import boto3
 import pytest
 import requests
+from cloudwatch_bridge import CloudWatchBridge
 from faultproxy import FaultProxy, Faults
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +99,7 @@ class Aws:
         self.sns = boto3.client("sns", **kwargs)
         self.sqs = boto3.client("sqs", **kwargs)
         self.dynamodb = boto3.client("dynamodb", **kwargs)
+        self.cloudwatch = boto3.client("cloudwatch", **kwargs)
 
     def bucket(self) -> str:
         name = f"logs-{uuid.uuid4().hex[:12]}"
@@ -148,7 +150,9 @@ class Aws:
 
     def messages(self, queue_url: str) -> list[dict]:
         """Every SNS envelope in the queue. SNS→SQS delivery in moto completes inside the
-        Publish call, so once an invocation has returned, the queue holds all it sent."""
+        Publish call, so once an invocation has returned, the queue holds all it sent. Each
+        envelope also carries the SQS message's own attributes as ``_sqs`` (on a FIFO queue:
+        ``MessageGroupId``, ``MessageDeduplicationId``)."""
         found = []
         while True:
             batch = self.sqs.receive_message(
@@ -160,6 +164,7 @@ class Aws:
                 envelope = json.loads(message["Body"])
                 envelope["_attributes"] = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
                 envelope["_payload"] = json.loads(envelope["Message"])
+                envelope["_sqs"] = message.get("Attributes", {})
                 found.append(envelope)
                 self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
@@ -326,11 +331,12 @@ class LambdaRuntime:
 FUNCTIONS = {
     "s3": ("bedrock-s3-alerts", "S3AlertsFunction"),
     "cwlogs": ("bedrock-cwlogs-alerts", "CwLogsAlertsFunction"),
+    "events": ("bedrock-events-alerts", "EventsAlertsFunction"),
 }
 
 
 def launch(kind: str, endpoint: str, **env: str) -> LambdaRuntime:
-    """One function ("s3" or "cwlogs") on the moto server at `endpoint`, under the emulator."""
+    """One function ("s3", "cwlogs" or "events") on the moto server at `endpoint`, under the emulator."""
     name, logical_id = FUNCTIONS[kind]
     env = {
         "AWS_ENDPOINT_URL": endpoint,
@@ -342,11 +348,24 @@ def launch(kind: str, endpoint: str, **env: str) -> LambdaRuntime:
 
 
 @pytest.fixture
-def start_function(moto_endpoint):
-    """start_function("s3", ALERT_TOPIC_ARN=..., ...) -> a running LambdaRuntime."""
+def cloudwatch(moto_endpoint):
+    """The test's CloudWatch: moto's, in the protocol the Rust SDK speaks (see
+    cloudwatch_bridge.py), with its calls counted and `deny` to refuse them."""
+    bridge = CloudWatchBridge(moto_endpoint)
+    yield bridge
+    bridge.stop()
+
+
+@pytest.fixture
+def start_function(moto_endpoint, request):
+    """start_function("s3", ALERT_TOPIC_ARN=..., ...) -> a running LambdaRuntime. The events
+    function reaches CloudWatch through the `cloudwatch` fixture unless
+    AWS_ENDPOINT_URL_CLOUDWATCH says otherwise."""
     started: list[LambdaRuntime] = []
 
     def start(kind: str, **env: str) -> LambdaRuntime:
+        if kind == "events" and "AWS_ENDPOINT_URL_CLOUDWATCH" not in env:
+            env["AWS_ENDPOINT_URL_CLOUDWATCH"] = request.getfixturevalue("cloudwatch").url
         started.append(launch(kind, moto_endpoint, **env))
         return started[-1]
 
