@@ -23,7 +23,9 @@ from cfn import (
 FUNCTIONS = {
     "S3AlertsFunction": "bedrock-s3-alerts",
     "CwLogsAlertsFunction": "bedrock-cwlogs-alerts",
+    "EventsAlertsFunction": "bedrock-events-alerts",
 }
+EVENTS_FUNCTION = "EventsAlertsFunction"  # Bedrock job events and the stack's alarms (EventBridge)
 # The only statement allowed to grant a wildcard action: the standard KMS key-policy statement
 # that hands key administration to the account (so IAM policies can grant key use).
 KMS_ADMIN_SID = "EnableAccountAdministration"
@@ -165,13 +167,35 @@ def wildcard_action_violations(template: dict) -> list[str]:
     return violations
 
 
+# Actions that have no resource-level permissions: IAM takes only `Resource: "*"` for them.
+# The Service Authorization Reference ("Actions, resources, and condition keys for Amazon
+# CloudWatch") lists no resource type and no condition key for GetMetricData and ListMetrics;
+# the events function needs both to name the models behind a Bedrock alarm. They only read.
+UNSCOPABLE_METRIC_READS = {"cloudwatch:GetMetricData", "cloudwatch:ListMetrics"}
+
+
+def is_unscopable_metric_read(template: dict, statement: Statement) -> bool:
+    """An Allow of (some of) UNSCOPABLE_METRIC_READS alone, on "*", in the events function's
+    own role: the one identity statement allowed Resource "*", since those actions cannot be
+    scoped any further."""
+    return (
+        statement.kind == "identity"
+        and statement.effect == "Allow"
+        and statement.resource == role_of_function(template, EVENTS_FUNCTION)
+        and set(statement.actions) <= UNSCOPABLE_METRIC_READS
+        and statement.resources == ["*"]
+    )
+
+
 def wildcard_resource_violations(template: dict) -> list[str]:
-    """No `Resource: "*"` (nor NotResource) outside KMS key policies, where "*" means the key."""
+    """No `Resource: "*"` (nor NotResource) outside KMS key policies, where "*" means the key,
+    except the events function's CloudWatch metric reads, which support no resource-level
+    permissions (UNSCOPABLE_METRIC_READS)."""
     violations = []
     for s in statements(template):
         if "NotResource" in s.body:
             violations.append(f"{s.where}: NotResource")
-        if "*" in s.resources and s.resource_type != "AWS::KMS::Key":
+        if "*" in s.resources and s.resource_type != "AWS::KMS::Key" and not is_unscopable_metric_read(template, s):
             violations.append(f"{s.where}: Resource '*'")
         if s.kind == "identity" and s.effect == "Allow" and not s.resources:
             violations.append(f"{s.where}: no Resource")
@@ -234,7 +258,7 @@ def s3_read_violations(template: dict) -> list[str]:
     """The S3 function may read objects (s3:GetObject and, for events that name a version,
     s3:GetObjectVersion, both granted on exactly the same resources) only under the log
     prefix, and s3:ListBucket only on the same bucket with s3:prefix limited to the log
-    prefix; the CW function has no S3 access."""
+    prefix; the other functions have no S3 access."""
     violations = []
     granted: dict[str, list[tuple[Statement, Any]]] = {action: [] for action in (*OBJECT_READS, LIST)}
     for s in identity_statements(template, "S3AlertsFunction"):
@@ -260,9 +284,10 @@ def s3_read_violations(template: dict) -> list[str]:
     buckets = {repr(_bucket(resource)) for grants in granted.values() for _, resource in grants}
     if len(buckets) > 1:
         violations.append(f"S3 grants name different buckets: {sorted(buckets)}")
-    for s in identity_statements(template, "CwLogsAlertsFunction"):
-        if any(str(a).lower().startswith("s3:") for a in s.actions):
-            violations.append(f"{s.where}: CwLogsAlertsFunction has S3 access")
+    for name in FUNCTIONS.keys() - {"S3AlertsFunction"}:
+        for s in identity_statements(template, name):
+            if any(str(a).lower().startswith("s3:") for a in s.actions):
+                violations.append(f"{s.where}: {name} has S3 access")
     for name in FUNCTIONS:
         for policy in as_list(function_properties(template, name).get("Policies", [])):
             if not (isinstance(policy, dict) and "Statement" in policy):
@@ -277,7 +302,7 @@ def _bucket(resource: Any) -> Any:
 
 
 def sns_publish_violations(template: dict) -> list[str]:
-    """sns:Publish is granted on the alert topic only, and both functions have it."""
+    """sns:Publish is granted on the alert topic only, and every function has it."""
     violations = []
     for s in statements(template):
         if s.effect == "Allow" and any(str(a).lower() == "sns:publish" for a in s.actions):
@@ -298,7 +323,7 @@ def sns_publish_violations(template: dict) -> list[str]:
 
 
 def topic_publisher_violations(template: dict) -> list[str]:
-    """The topic policy lets only the two function roles and CloudWatch alarms publish, and
+    """The topic policy lets only the function roles and CloudWatch alarms publish, and
     denies every other caller except those AlertPublisherArns names (when it names any)."""
     violations = []
     policies = [
@@ -426,7 +451,7 @@ def subscription_target_violations(template: dict) -> list[str]:
 
 
 def on_failure_violations(template: dict) -> list[str]:
-    """Both functions send events they give up on to a destination they may write to."""
+    """Every function sends events it gives up on to a destination it may write to."""
     violations = []
     for name in FUNCTIONS:
         config = function_properties(template, name).get("EventInvokeConfig", {})
@@ -529,7 +554,7 @@ def kb_delivery_violations(template: dict) -> list[str]:
 def kms_violations(template: dict) -> list[str]:
     """With UseKmsKey, the stack's key encrypts every log group, the failed-events queue and
     the topic; the key policy lets CloudWatch Logs use it for exactly those log groups; and
-    both function roles may use it (to send to the queue and publish to the topic)."""
+    every function role may use it (to send to the queue and publish to the topic)."""
     violations = []
     encrypted = {name: ("KmsKeyId", res) for name, res in resources(template, "AWS::Logs::LogGroup").items()}
     encrypted["FailedEventsQueue"] = ("KmsMasterKeyId", template["Resources"]["FailedEventsQueue"])
@@ -574,7 +599,7 @@ def failed_event_retention_violations(template: dict) -> list[str]:
 
 def reserved_concurrency_violations(template: dict) -> list[str]:
     """ReservedConcurrency (0 = off, the default) reserves that many executions for each
-    function."""
+    function (all three)."""
     violations = []
     if template["Parameters"]["ReservedConcurrency"]["Default"] != 0:
         violations.append("ReservedConcurrency is not off by default")
@@ -674,7 +699,7 @@ def alert_state_table_violations(template: dict) -> list[str]:
     return violations
 
 
-STATE_ITEM_GRANTS = {  # both functions: exactly these (action, resource) pairs, only under SuppressionOn
+STATE_ITEM_GRANTS = {  # every function: exactly these (action, resource) pairs, only under SuppressionOn
     ("dynamodb:GetItem", repr(STATE_TABLE_ARN)),
     ("dynamodb:PutItem", repr(STATE_TABLE_ARN)),
     ("dynamodb:UpdateItem", repr(STATE_TABLE_ARN)),
@@ -682,6 +707,7 @@ STATE_ITEM_GRANTS = {  # both functions: exactly these (action, resource) pairs,
 STATE_GRANTS = {  # the S3 function also runs the flush, which queries the index `due`
     "S3AlertsFunction": STATE_ITEM_GRANTS | {("dynamodb:Query", repr(DUE_INDEX_ARN))},
     "CwLogsAlertsFunction": STATE_ITEM_GRANTS,
+    EVENTS_FUNCTION: STATE_ITEM_GRANTS,
 }
 
 
@@ -711,6 +737,55 @@ def alert_state_access_violations(template: dict) -> list[str]:
                                   for s in identity_statements(stack, function))
                 if minutes and use_kms == "true" and not can_decrypt:
                     violations.append(f"{function}: cannot kms:Decrypt with the stack's key (the state table's)")
+    return violations
+
+
+FAILED_EVENTS_QUEUE_ARN = {"Fn::GetAtt": ["FailedEventsQueue", "Arn"]}
+
+
+def role_grants(function: str, log_group: str, suppression: bool, use_kms: bool) -> set[tuple[str, str]]:
+    """Every (action, resource) pair a function's role allows, S3 aside (s3_read_violations
+    holds those): its own log group, the alert topic, the failed-events queue; the state
+    items (STATE_GRANTS) under SuppressionOn; the stack's key under UseKms; and for the
+    events function the CloudWatch metric reads, on "*" because they support no resource-level
+    permissions (UNSCOPABLE_METRIC_READS)."""
+    own_logs = {"Fn::GetAtt": [log_group, "Arn"]}
+    pairs = {
+        ("logs:CreateLogStream", repr(own_logs)), ("logs:PutLogEvents", repr(own_logs)),
+        ("sns:Publish", repr({"Ref": "AlertTopic"})), ("sqs:SendMessage", repr(FAILED_EVENTS_QUEUE_ARN)),
+    }
+    if function == EVENTS_FUNCTION:
+        pairs |= {(action, repr("*")) for action in UNSCOPABLE_METRIC_READS}
+    if suppression:
+        pairs |= STATE_GRANTS[function]
+    if use_kms:
+        pairs |= {("kms:Decrypt", repr(KMS_KEY_ARN)), ("kms:GenerateDataKey", repr(KMS_KEY_ARN))}
+    return pairs
+
+
+def role_grant_violations(template: dict) -> list[str]:
+    """Each function's role allows exactly `role_grants` (S3 aside), with RepeatIntervalMinutes
+    on and off and UseKmsKey on and off: nothing more, nothing missing, no Deny, and no
+    condition on anything but S3."""
+    violations = []
+    for minutes in (15, 0):
+        for use_kms in ("true", "false"):
+            params = parameters(template, RepeatIntervalMinutes=minutes, UseKmsKey=use_kms)
+            stack = {**template, "Resources": deployed(template, params)}
+            for function in FUNCTIONS:
+                log_group = function_properties(template, function).get("LoggingConfig", {}).get("LogGroup", {})
+                want = role_grants(function, _ref(log_group) or "?", bool(minutes), use_kms == "true")
+                granted = set()
+                for s in identity_statements(stack, function):
+                    actions = [a for a in s.actions if not str(a).lower().startswith("s3:")]
+                    if actions and (s.effect != "Allow" or "Condition" in s.body):
+                        violations.append(f"{s.where}: {actions} with Effect {s.effect} or a condition")
+                    granted |= {(action, repr(resource)) for action in actions for resource in s.resources}
+                where = f"RepeatIntervalMinutes={minutes} UseKmsKey={use_kms}: {function}"
+                if extra := granted - want:
+                    violations.append(f"{where} may also {sorted(extra)}")
+                if missing := want - granted:
+                    violations.append(f"{where} may not {sorted(missing)}")
     return violations
 
 
@@ -888,6 +963,7 @@ def test_statements_are_found_in_every_kind_of_policy():
         ("BedrockLoggingRole", "identity"),
         ("S3AlertsFunctionRole", "identity"),
         ("CwLogsAlertsFunctionRole", "identity"),
+        ("EventsAlertsFunctionRole", "identity"),
     ]:
         assert expected in where
 
@@ -973,7 +1049,7 @@ def test_failed_events_are_kept_a_few_days():
     assert failed_event_retention_violations(TEMPLATE) == []
 
 
-def test_reserved_concurrency_is_optional_for_both_functions():
+def test_reserved_concurrency_is_optional_for_every_function():
     assert reserved_concurrency_violations(TEMPLATE) == []
 
 
@@ -987,6 +1063,10 @@ def test_alert_state_table_keys_ttl_index_and_encryption():
 
 def test_functions_may_only_read_and_update_state_items_and_query_the_due_index():
     assert alert_state_access_violations(TEMPLATE) == []
+
+
+def test_each_role_allows_exactly_what_its_function_needs():
+    assert role_grant_violations(TEMPLATE) == []
 
 
 def test_functions_get_the_state_table_and_the_repeat_interval():
@@ -1046,7 +1126,7 @@ def _function(name: str) -> Callable[[dict], dict]:
 
 
 def _swap_binaries(t: dict) -> None:
-    a, b = (t["Resources"][n]["Metadata"]["BuildProperties"] for n in FUNCTIONS)
+    a, b = (t["Resources"][n]["Metadata"]["BuildProperties"] for n in ("S3AlertsFunction", "CwLogsAlertsFunction"))
     a["Binary"], b["Binary"] = b["Binary"], a["Binary"]
 
 
@@ -1074,6 +1154,8 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      _set("S3AlertsFunctionRole", "ReadInvocationLogs", "Action", ["s3:GetObject", "s3:*"])),
     ("Action * in a key policy statement", wildcard_action_violations,
      _set("KmsKey", "AllowCloudWatchAlarms", "Action", "*")),
+    ("cloudwatch:* for the events function", wildcard_action_violations,
+     _set("EventsAlertsFunctionRole", "ReadBedrockMetrics", "Action", "cloudwatch:*")),
     ("prefix wildcard action", wildcard_action_violations,
      _set("BedrockLoggingRole", "WriteInvocationLogStream", "Action", "logs:Put*")),
     ("wildcard action in a non-TLS Deny", wildcard_action_violations,
@@ -1082,6 +1164,13 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      _set("CwLogsAlertsFunctionRole", "PublishAlerts", "Resource", "*")),
     ("NotResource in the bucket policy", wildcard_resource_violations,
      _set("LogBucketPolicy", "AllowBedrockLogDelivery", "NotResource", "arn:x")),
+    ("a scopable action among the metric reads", wildcard_resource_violations,
+     _set("EventsAlertsFunctionRole", "ReadBedrockMetrics", "Action",
+          ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics", "cloudwatch:DescribeAlarms"])),
+    ("metric reads on * for the S3 function", wildcard_resource_violations,
+     _add_statement("S3AlertsFunctionRole", {"Effect": "Allow", "Action": "cloudwatch:GetMetricData", "Resource": "*"})),
+    ("Resource * on the events function's queue", wildcard_resource_violations,
+     _set("EventsAlertsFunctionRole", "SendFailedEvents", "Resource", "*")),
     ("trust without SourceArn", bedrock_condition_violations,
      _drop_condition("BedrockLoggingRole", "BedrockInvocationLogging", "ArnLike")),
     ("KMS bedrock grant without SourceAccount", bedrock_condition_violations,
@@ -1111,6 +1200,9 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
           {"Fn::Sub": ["arn:${AWS::Partition}:s3:::${BucketName}", {"BucketName": "other"}]})),
     ("S3 access for the CW function", s3_read_violations,
      _set("CwLogsAlertsFunctionRole", "PublishAlerts", "Action", ["sns:Publish", "s3:GetObject"])),
+    ("S3 access for the events function", s3_read_violations,
+     _add_statement("EventsAlertsFunctionRole", {"Effect": "Allow", "Action": "s3:GetObject",
+                                                 "Resource": {"Fn::Sub": "arn:${AWS::Partition}:s3:::${LogBucket}/*"}})),
     ("SAM policy template on a function", s3_read_violations,
      lambda t: _function("S3AlertsFunction")(t)["Properties"].__setitem__(
          "Policies", [{"S3ReadPolicy": {"BucketName": "b"}}])),
@@ -1118,6 +1210,13 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      _set("S3AlertsFunctionRole", "PublishAlerts", "Resource", {"Ref": "OtherTopic"})),
     ("no sns:Publish for the CW function", sns_publish_violations,
      _set("CwLogsAlertsFunctionRole", "PublishAlerts", "Action", "sns:GetTopicAttributes")),
+    ("events function publishes elsewhere", sns_publish_violations,
+     _set("EventsAlertsFunctionRole", "PublishAlerts", "Resource", {"Fn::Sub": "arn:${AWS::Partition}:sns:*"})),
+    ("events role not among the topic's publishers", topic_publisher_violations,
+     lambda t: _statement(t, "AlertTopicPolicy", "AllowAlertFunctions")["Principal"]["AWS"].pop()),
+    ("events role fenced out", topic_publisher_violations,
+     lambda t: _statement(t, "AlertTopicPolicy", "DenyOtherPublishers")["Condition"]["ArnNotEquals"][
+         "aws:PrincipalArn"].pop()),
     ("account root may publish", topic_publisher_violations,
      _set("AlertTopicPolicy", "AllowAlertFunctions", "Principal",
           {"AWS": [{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}]})),
@@ -1133,6 +1232,10 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
     ("binaries swapped", function_build_violations, _swap_binaries),
     ("x86_64 added to one function", function_build_violations,
      lambda t: _function("CwLogsAlertsFunction")(t)["Properties"].__setitem__("Architectures", ["x86_64"])),
+    ("events function built from the CW binary", function_build_violations,
+     lambda t: _function(EVENTS_FUNCTION)(t)["Metadata"]["BuildProperties"].__setitem__("Binary", "bedrock-cwlogs-alerts")),
+    ("events function without its own log group", subscription_target_violations,
+     lambda t: _function(EVENTS_FUNCTION)(t)["Properties"].pop("LoggingConfig")),
     ("subscription on the CW function's own log group", subscription_target_violations,
      lambda t: _kb_subscription(t).__setitem__("LogGroupName", {"Ref": "CwLogsAlertsLogGroup"})),
     ("subscription on a /aws/lambda group by name", subscription_target_violations,
@@ -1150,6 +1253,9 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      lambda t: t["Resources"]["KnowledgeBaseLogDelivery3"].__setitem__("Condition", "HasKb1")),
     ("function log group without the key", kms_violations,
      lambda t: _properties("CwLogsAlertsLogGroup")(t).pop("KmsKeyId")),
+    ("events function log group without the key", kms_violations,
+     lambda t: _properties("EventsAlertsLogGroup")(t).pop("KmsKeyId")),
+    ("events role cannot use the key", kms_violations, _drop_statement("EventsAlertsFunctionRole", "UseKmsKey")),
     ("queue without the key", kms_violations, lambda t: _properties("FailedEventsQueue")(t).pop("KmsMasterKeyId")),
     ("CloudWatch Logs may not use the key for the function logs", kms_violations,
      lambda t: _statement(t, "KmsKey", "AllowCloudWatchLogs")["Condition"]["ArnLike"][
@@ -1174,6 +1280,8 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      lambda t: t["Resources"].pop("StaleInvocationLogsAlarm")),
     ("role cannot send to the queue", on_failure_violations,
      _set("S3AlertsFunctionRole", "SendFailedEvents", "Action", "sqs:GetQueueUrl")),
+    ("events role cannot send to the queue", on_failure_violations,
+     _drop_statement("EventsAlertsFunctionRole", "SendFailedEvents")),
     ("repeat interval up to a week", suppression_parameter_violations,
      lambda t: t["Parameters"]["RepeatIntervalMinutes"].__setitem__("MaxValue", 10080)),
     ("suppression off by default", suppression_parameter_violations,
@@ -1209,6 +1317,30 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
          {"Sid": "Always", "Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": STATE_TABLE_ARN})),
     ("no state access for the CW function", alert_state_access_violations,
      _drop_statement("CwLogsAlertsFunctionRole", "ReadWriteAlertState")),
+    ("no state access for the events function", alert_state_access_violations,
+     _drop_statement("EventsAlertsFunctionRole", "ReadWriteAlertState")),
+    ("Query for the events function", alert_state_access_violations,
+     _set("EventsAlertsFunctionRole", "ReadWriteAlertState", "Action",
+          ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"])),
+    ("events function's state access with suppression off", alert_state_access_violations,
+     _add_statement("EventsAlertsFunctionRole", {"Effect": "Allow", "Action": "dynamodb:PutItem",
+                                                 "Resource": STATE_TABLE_ARN})),
+    ("no ListMetrics", role_grant_violations,
+     _set("EventsAlertsFunctionRole", "ReadBedrockMetrics", "Action", "cloudwatch:GetMetricData")),
+    ("no metric reads at all", role_grant_violations, _drop_statement("EventsAlertsFunctionRole", "ReadBedrockMetrics")),
+    ("metric reads for the CW function", role_grant_violations,
+     _add_statement("CwLogsAlertsFunctionRole", {"Effect": "Allow", "Action": "cloudwatch:ListMetrics",
+                                                 "Resource": {"Fn::Sub": "arn:${AWS::Partition}:cloudwatch:*"}})),
+    ("events function writes the CW function's logs", role_grant_violations,
+     _set("EventsAlertsFunctionRole", "WriteOwnLogs", "Resource", {"Fn::GetAtt": ["CwLogsAlertsLogGroup", "Arn"]})),
+    ("events function may describe alarms", role_grant_violations,
+     _add_statement("EventsAlertsFunctionRole", {"Effect": "Allow", "Action": "cloudwatch:DescribeAlarms",
+                                                 "Resource": {"Fn::GetAtt": ["FailedEventsAlarm", "Arn"]}})),
+    ("a condition on the metric reads", role_grant_violations,
+     _set("EventsAlertsFunctionRole", "ReadBedrockMetrics", "Condition",
+          {"StringEquals": {"aws:RequestedRegion": "us-east-1"}})),
+    ("the key statement on every key", role_grant_violations,
+     lambda t: _statement(t, "EventsAlertsFunctionRole", "UseKmsKey").__setitem__("Resource", {"Fn::Sub": "arn:${AWS::Partition}:kms:*"})),
     ("no key for the table reads", alert_state_access_violations,
      _set("S3AlertsFunctionRole", "UseKmsKey", "Action", "kms:GenerateDataKey")),
     ("table name set with suppression off", suppression_environment_violations,
