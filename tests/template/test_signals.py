@@ -1,5 +1,6 @@
-"""The signals the stack watches besides the logs (issue 17): alarms on Bedrock's own metrics
-and the dashboard, checked on the SAM source (no AWS access, no build).
+"""The signals the stack watches besides the logs (issue 17): alarms on Bedrock's own metrics,
+the EventBridge rules that bring Bedrock's job events and the stack's alarm state changes to
+the events function, and the dashboard, checked on the SAM source (no AWS access, no build).
 
 As in test_template.py, each rule is a checker that returns human-readable violations; the
 real template must have none, and PLANTED proves that each checker can fail.
@@ -14,7 +15,7 @@ from typing import Callable, Iterator, NamedTuple
 
 import pytest
 from cfn import (
-    PSEUDO_PARAMETERS, ROOT, TEMPLATE, alarm_metrics, deployed, parameters, physical_value,
+    NO_VALUE, PSEUDO_PARAMETERS, ROOT, TEMPLATE, alarm_metrics, deployed, parameters, physical_value,
     query_metrics, resolve, resources, sub_text,
 )
 
@@ -158,8 +159,9 @@ def delivery_alarm_violations(template: dict) -> list[str]:
 
 
 def bedrock_alarm_action_violations(template: dict) -> list[str]:
-    """No alarm on AWS/Bedrock has actions: their state changes are to reach people through
-    EventBridge, rendered in the alert schema, not as CloudWatch's own SNS message."""
+    """The alarms on AWS/Bedrock are exactly QUERY_ALARMS and DELIVERY_ALARM, and none has
+    actions: their state changes reach people through EventBridge, rendered in the alert
+    schema, not as CloudWatch's own SNS message."""
     violations = []
     on_bedrock = {name for name, alarm in resources(template, "AWS::CloudWatch::Alarm").items()
                   if any(namespace == BEDROCK for namespace, _, _ in alarm_metrics(alarm))}
@@ -170,6 +172,242 @@ def bedrock_alarm_action_violations(template: dict) -> list[str]:
         for key in ACTIONS:
             if key in props:
                 violations.append(f"{name}: {key} {props[key]!r}")
+    return violations
+
+
+def alarm_action_violations(template: dict) -> list[str]:
+    """No alarm of the stack has actions, SNS or any other. Every state change reaches the
+    topic once, through AlarmStateChangeRule and the events function, as an alert of our
+    schema; an SNS action would send CloudWatch's own JSON as a second copy (and none at all to
+    a FIFO topic)."""
+    return [f"{name}: {key} {alarm['Properties'][key]!r}"
+            for name, alarm in resources(template, "AWS::CloudWatch::Alarm").items()
+            for key in ACTIONS if key in alarm.get("Properties", {})]
+
+
+# ------------------------------------------------------------------------------------------
+# EventBridge: Bedrock's job events and the stack's alarm state changes, to the events function
+# ------------------------------------------------------------------------------------------
+EVENTS_FUNCTION = "EventsAlertsFunction"
+EVENTS_FUNCTION_ARN = {"Fn::GetAtt": [EVENTS_FUNCTION, "Arn"]}
+FAILED_EVENTS_QUEUE_ARN = {"Fn::GetAtt": ["FailedEventsQueue", "Arn"]}
+JOB_RULE = "BedrockJobEventsRule"
+ALARM_RULE = "AlarmStateChangeRule"
+# The job events the function reads (Amazon Bedrock User Guide, "Monitor Amazon Bedrock job
+# state changes using Amazon EventBridge", and Bedrock Data Automation's EventBridge events).
+JOB_DETAIL_TYPES = {
+    "Model Customization Job State Change",
+    "Batch Inference Job State Change",
+    "Bedrock Data Automation Job Failed With Client Error",
+    "Bedrock Data Automation Job Failed With Service Error",
+}
+ALARM_DETAIL_TYPE = "CloudWatch Alarm State Change"
+# A change to ALARM, and OK after ALARM: not INSUFFICIENT_DATA, nor the OK every new alarm
+# reaches from INSUFFICIENT_DATA (a "resolved" alert for something that never fired).
+ALARM_STATES = {"$or": [
+    {"state": {"value": ["ALARM"]}},
+    {"state": {"value": ["OK"]}, "previousState": {"value": ["ALARM"]}},
+]}
+# EventBridge retries at most 185 times (its default, over 24 hours).
+MAX_EVENTBRIDGE_RETRIES = 185
+# Parameter sets for which the alarm rule must list exactly the alarms deployed.
+ALARM_DEPLOYMENTS = [
+    {},
+    {"StalenessHours": 0},
+    {"BedrockServerErrorThreshold": 0, "BedrockThrottleThreshold": 0, "BedrockClientErrorThreshold": 0},
+    {"BedrockThrottleThreshold": 0, "StalenessHours": 0, "FifoTopic": "true", "UseKmsKey": "true"},
+]
+
+
+def _rules_from(template: dict, source: str) -> dict[str, dict]:
+    return {name: rule for name, rule in resources(template, "AWS::Events::Rule").items()
+            if source in rule["Properties"].get("EventPattern", {}).get("source", [])}
+
+
+def job_rule_violations(template: dict) -> list[str]:
+    """One rule, always deployed and enabled, takes `aws.bedrock` events of exactly the four
+    JOB_DETAIL_TYPES and nothing else (no status filter: which statuses alert is the
+    function's decision, under the policy knobs)."""
+    rules = _rules_from(template, "aws.bedrock")
+    if list(rules) != [JOB_RULE]:
+        return [f"rules on aws.bedrock: {sorted(rules)}, want [{JOB_RULE!r}]"]
+    rule = rules[JOB_RULE]
+    pattern = rule["Properties"]["EventPattern"]
+    detail_types = pattern.get("detail-type", [])
+    violations = []
+    checks = {
+        "Condition": (rule.get("Condition"), None),
+        "State": (rule["Properties"].get("State"), "ENABLED"),
+        "pattern keys": (sorted(pattern), ["detail-type", "source"]),
+        "source": (pattern.get("source"), ["aws.bedrock"]),
+        "detail-types": (sorted(detail_types), sorted(JOB_DETAIL_TYPES)),
+    }
+    for field, (got, want) in checks.items():
+        if got != want:
+            violations.append(f"{JOB_RULE}: {field} is {got!r}, want {want!r}")
+    return violations
+
+
+def _alarm_arn(item: object) -> tuple[str | None, str | None]:
+    """(alarm, condition) of an item of the rule's `resources`: `!GetAtt Alarm.Arn`, or
+    `!If [Condition, !GetAtt Alarm.Arn, !Ref AWS::NoValue]`; (None, None) for anything else."""
+    condition = None
+    if isinstance(item, dict) and set(item) == {"Fn::If"} and len(item["Fn::If"]) == 3 and item["Fn::If"][2] == NO_VALUE:
+        condition, item = item["Fn::If"][0], item["Fn::If"][1]
+    if isinstance(item, dict) and set(item) == {"Fn::GetAtt"} and item["Fn::GetAtt"][1:] == ["Arn"]:
+        return item["Fn::GetAtt"][0], condition
+    return None, None
+
+
+def alarm_rule_violations(template: dict) -> list[str]:
+    """One rule, always deployed and enabled, takes `aws.cloudwatch` alarm state changes
+    (ALARM, and OK after ALARM) of this stack's alarms and of no other: its `resources` name
+    the ARN of every AWS::CloudWatch::Alarm in the template once, each under the alarm's own
+    condition, so that an alarm added later cannot be forgotten; and as deployed, for each of
+    ALARM_DEPLOYMENTS, the list is exactly the alarms deployed."""
+    rules = _rules_from(template, "aws.cloudwatch")
+    if list(rules) != [ALARM_RULE]:
+        return [f"rules on aws.cloudwatch: {sorted(rules)}, want [{ALARM_RULE!r}]"]
+    rule = rules[ALARM_RULE]
+    pattern = rule["Properties"]["EventPattern"]
+    violations = []
+    checks = {
+        "Condition": (rule.get("Condition"), None),
+        "State": (rule["Properties"].get("State"), "ENABLED"),
+        "pattern keys": (sorted(pattern), ["detail", "detail-type", "resources", "source"]),
+        "source": (pattern.get("source"), ["aws.cloudwatch"]),
+        "detail-type": (pattern.get("detail-type"), [ALARM_DETAIL_TYPE]),
+        "detail": (pattern.get("detail"), ALARM_STATES),
+    }
+    for field, (got, want) in checks.items():
+        if got != want:
+            violations.append(f"{ALARM_RULE}: {field} is {got!r}, want {want!r}")
+    alarms = resources(template, "AWS::CloudWatch::Alarm")
+    listed = [_alarm_arn(item) for item in pattern.get("resources", [])]
+    if (None, None) in listed:
+        violations.append(f"{ALARM_RULE}: a resource that is not an alarm's !GetAtt Arn (under !If)")
+    names = [name for name, _ in listed if name]
+    if duplicates := sorted({name for name in names if names.count(name) > 1}):
+        violations.append(f"{ALARM_RULE}: alarms listed twice: {duplicates}")
+    if missing := sorted(alarms.keys() - set(names)):
+        violations.append(f"{ALARM_RULE}: alarms of the stack left out: {missing}")
+    if others := sorted(set(names) - alarms.keys()):
+        violations.append(f"{ALARM_RULE}: names {others}, which are not alarms of this template")
+    for name, condition in listed:
+        if name in alarms and condition != alarms[name].get("Condition"):
+            violations.append(f"{ALARM_RULE}: {name} listed under condition {condition!r}, "
+                              f"the alarm has {alarms[name].get('Condition')!r}")
+    for overrides in ALARM_DEPLOYMENTS:
+        stack = deployed(template, parameters(template, **overrides))
+        if ALARM_RULE not in stack:
+            continue
+        got = stack[ALARM_RULE]["Properties"]["EventPattern"].get("resources", [])
+        want = [{"Fn::GetAtt": [name, "Arn"]} for name, res in stack.items() if res["Type"] == "AWS::CloudWatch::Alarm"]
+        if sorted(map(repr, got)) != sorted(map(repr, want)):
+            violations.append(f"{overrides}: {ALARM_RULE} lists {got}, the stack's alarms are {want}")
+    return violations
+
+
+def _event_rules_of_the_function(template: dict) -> dict[str, dict]:
+    return {name: rule for name, rule in resources(template, "AWS::Events::Rule").items()
+            if any(target.get("Arn") == EVENTS_FUNCTION_ARN for target in rule["Properties"].get("Targets", []))}
+
+
+def rule_target_violations(template: dict) -> list[str]:
+    """The events function is the target of exactly the job and alarm rules, each with one
+    target that hands it the whole event (no Input), a retry policy that gives up when the
+    function's own retries do (EventInvokeConfig's MaximumEventAgeInSeconds), and the
+    failed-events queue as dead-letter queue, where the function's failures go too."""
+    violations = []
+    rules = _event_rules_of_the_function(template)
+    if sorted(rules) != sorted([JOB_RULE, ALARM_RULE]):
+        violations.append(f"rules targeting {EVENTS_FUNCTION}: {sorted(rules)}, want {sorted([JOB_RULE, ALARM_RULE])}")
+    max_age = template["Globals"]["Function"]["EventInvokeConfig"]["MaximumEventAgeInSeconds"]
+    for name, rule in rules.items():
+        targets = rule["Properties"]["Targets"]
+        if len(targets) != 1:
+            violations.append(f"{name}: {len(targets)} targets, want 1")
+            continue
+        target = targets[0]
+        retry = target.get("RetryPolicy", {})
+        attempts = retry.get("MaximumRetryAttempts")
+        checks = {
+            "target keys": (sorted(target), ["Arn", "DeadLetterConfig", "Id", "RetryPolicy"]),
+            "DeadLetterConfig": (target.get("DeadLetterConfig"), {"Arn": FAILED_EVENTS_QUEUE_ARN}),
+            "MaximumEventAgeInSeconds": (retry.get("MaximumEventAgeInSeconds"), max_age),
+            "MaximumRetryAttempts in 1..185": (
+                isinstance(attempts, int) and 0 < attempts <= MAX_EVENTBRIDGE_RETRIES, True),
+        }
+        for field, (got, want) in checks.items():
+            if got != want:
+                violations.append(f"{name}: {field} is {got!r}, want {want!r}")
+    return violations
+
+
+def rule_permission_violations(template: dict) -> list[str]:
+    """EventBridge may invoke the events function from exactly its two rules (one
+    permission each, under the rule's condition, and nothing else may invoke it); the
+    failed-events queue's policy lets events.amazonaws.com send to it only from the rules
+    whose dead-letter queue it is (aws:SourceArn, aws:SourceAccount); and the stack's key lets
+    EventBridge encrypt what it parks there, for rules of this account only."""
+    violations = []
+    rules = _event_rules_of_the_function(template)
+    permissions = {name: perm for name, perm in resources(template, "AWS::Lambda::Permission").items()
+                   if perm["Properties"].get("FunctionName") in ({"Ref": EVENTS_FUNCTION}, EVENTS_FUNCTION_ARN)}
+    by_rule: dict[str, list[str]] = {rule: [] for rule in rules}
+    for name, perm in permissions.items():
+        props = perm["Properties"]
+        source = props.get("SourceArn")
+        rule = source["Fn::GetAtt"][0] if isinstance(source, dict) and "Fn::GetAtt" in source else None
+        if rule not in rules:
+            violations.append(f"{name}: lets {props.get('Principal')} invoke {EVENTS_FUNCTION} from {source!r}")
+            continue
+        by_rule[rule].append(name)
+        got = (perm.get("Condition"), props.get("Principal"), props.get("Action"), sorted(props))
+        want = (rules[rule].get("Condition"), "events.amazonaws.com", "lambda:InvokeFunction",
+                ["Action", "FunctionName", "Principal", "SourceArn"])
+        if got != want:
+            violations.append(f"{name}: {got!r}, want {want!r}")
+    violations += [f"{rule}: {len(names)} invoke permissions, want 1" for rule, names in by_rule.items() if len(names) != 1]
+
+    dead_letter_rules = sorted(
+        name for name, rule in resources(template, "AWS::Events::Rule").items()
+        if any(t.get("DeadLetterConfig", {}).get("Arn") == FAILED_EVENTS_QUEUE_ARN for t in rule["Properties"].get("Targets", [])))
+    queue_policy = template["Resources"]["FailedEventsQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    allows = [s for s in queue_policy if s.get("Effect") == "Allow"]
+    want_statement = {
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sqs:SendMessage",
+        "Resource": FAILED_EVENTS_QUEUE_ARN,
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+            "ArnEquals": {"aws:SourceArn": [{"Fn::GetAtt": [rule, "Arn"]} for rule in dead_letter_rules]},
+        },
+    }
+    def in_order(statement: dict) -> dict:  # the rules in any order
+        arns = statement.get("Condition", {}).get("ArnEquals", {}).get("aws:SourceArn")
+        if isinstance(arns, list):
+            statement["Condition"]["ArnEquals"]["aws:SourceArn"] = sorted(arns, key=repr)
+        return statement
+
+    got_statements = [in_order(copy.deepcopy({key: s.get(key) for key in want_statement})) for s in allows]
+    if got_statements != [in_order(want_statement)]:
+        violations.append(f"FailedEventsQueuePolicy allows {got_statements}, want only {want_statement}")
+
+    key_statements = [s for s in template["Resources"]["KmsKey"]["Properties"]["KeyPolicy"]["Statement"]
+                      if s.get("Principal") == {"Service": "events.amazonaws.com"}]
+    want_key = {
+        "Effect": "Allow",
+        "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+            "ArnLike": {"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*"}},
+        },
+    }
+    got_key = [{key: s.get(key) for key in want_key} for s in key_statements]
+    if got_key != [want_key]:
+        violations.append(f"KmsKey lets EventBridge {got_key}, want only {want_key}")
     return violations
 
 
@@ -379,7 +617,8 @@ def test_log_widget_reads_each_subscribed_group(overrides):
 # ------------------------------------------------------------------------------------------
 CHECKERS = [
     query_alarm_violations, delivery_alarm_violations, bedrock_alarm_action_violations,
-    alarm_metric_violations, dashboard_violations, dashboard_name_violations,
+    alarm_action_violations, job_rule_violations, alarm_rule_violations, rule_target_violations,
+    rule_permission_violations, alarm_metric_violations, dashboard_violations, dashboard_name_violations,
 ]
 
 
@@ -422,6 +661,18 @@ def _props(name: str) -> Callable[[dict], dict]:
 
 def _query(name: str) -> Callable[[dict], dict]:
     return lambda t: _props(name)(t)["Metrics"][0]
+
+
+def _pattern(rule: str) -> Callable[[dict], dict]:
+    return lambda t: _props(rule)(t)["EventPattern"]
+
+
+def _target(rule: str) -> Callable[[dict], dict]:
+    return lambda t: _props(rule)(t)["Targets"][0]
+
+
+def _statements(policy: str) -> Callable[[dict], list]:
+    return lambda t: _props(policy)(t)["PolicyDocument"]["Statement"]
 
 
 def _body(old: str, new: str) -> Callable[[dict], None]:
@@ -468,6 +719,81 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      lambda t: _props(DELIVERY_ALARM)(t).__setitem__("OKActions", [{"Ref": "AlertTopic"}])),
     ("another alarm on Bedrock's metrics", bedrock_alarm_action_violations,
      lambda t: t["Resources"].__setitem__("Extra", copy.deepcopy(t["Resources"]["BedrockThrottlesAlarm"]))),
+    ("the failed-events alarm publishes to the topic again", alarm_action_violations,
+     lambda t: _props("FailedEventsAlarm")(t).__setitem__(
+         "AlarmActions", {"Fn::If": ["IsFifo", NO_VALUE, [{"Ref": "AlertTopic"}]]})),
+    ("an OK action on the staleness alarm", alarm_action_violations,
+     lambda t: _props("StaleInvocationLogsAlarm")(t).__setitem__("OKActions", [{"Ref": "AlertTopic"}])),
+    ("an insufficient-data action", alarm_action_violations,
+     lambda t: _props("InvocationErrorsAlarm")(t).__setitem__("InsufficientDataActions", ["arn:x"])),
+    ("job events of every detail-type", job_rule_violations, lambda t: _pattern(JOB_RULE)(t).pop("detail-type")),
+    ("a job detail-type left out", job_rule_violations, lambda t: _pattern(JOB_RULE)(t)["detail-type"].pop()),
+    ("a job detail-type misspelt", job_rule_violations,
+     lambda t: _pattern(JOB_RULE)(t)["detail-type"].__setitem__(1, "Batch Inference Job Status Change")),
+    ("Data Automation successes too", job_rule_violations,
+     lambda t: _pattern(JOB_RULE)(t)["detail-type"].append("Bedrock Data Automation Job Succeeded")),
+    ("failed jobs only (the function's decision)", job_rule_violations,
+     lambda t: _pattern(JOB_RULE)(t).__setitem__("detail", {"status": ["Failed"]})),
+    ("job rule disabled", job_rule_violations, lambda t: _props(JOB_RULE)(t).__setitem__("State", "DISABLED")),
+    ("a second rule on Bedrock's events", job_rule_violations,
+     lambda t: t["Resources"].__setitem__("Extra", copy.deepcopy(t["Resources"][JOB_RULE]))),
+    ("an alarm left out of the rule", alarm_rule_violations,
+     lambda t: _pattern(ALARM_RULE)(t)["resources"].pop(0)),
+    ("a new alarm not added to the rule", alarm_rule_violations,
+     lambda t: t["Resources"].__setitem__("NewAlarm", copy.deepcopy(t["Resources"]["InvocationErrorsAlarm"]))),
+    ("a conditional alarm listed unconditionally", alarm_rule_violations,
+     lambda t: _pattern(ALARM_RULE)(t)["resources"].__setitem__(2, {"Fn::GetAtt": ["StaleInvocationLogsAlarm", "Arn"]})),
+    ("an alarm under another alarm's condition", alarm_rule_violations,
+     lambda t: _pattern(ALARM_RULE)(t)["resources"][3]["Fn::If"].__setitem__(0, "HasBedrockThrottleAlarm")),
+    ("every alarm of the account", alarm_rule_violations, lambda t: _pattern(ALARM_RULE)(t).pop("resources")),
+    ("alarms by name prefix", alarm_rule_violations,
+     lambda t: _pattern(ALARM_RULE)(t).__setitem__("resources", [{"prefix": {"Fn::Sub": "arn:${AWS::Partition}:cloudwatch:"}}])),
+    ("an alarm listed twice", alarm_rule_violations,
+     lambda t: _pattern(ALARM_RULE)(t)["resources"].append({"Fn::GetAtt": ["FailedEventsAlarm", "Arn"]})),
+    ("INSUFFICIENT_DATA sent", alarm_rule_violations,
+     lambda t: _pattern(ALARM_RULE)(t)["detail"]["$or"][0]["state"]["value"].append("INSUFFICIENT_DATA")),
+    ("every OK sent, a new alarm's too", alarm_rule_violations,
+     lambda t: _pattern(ALARM_RULE)(t)["detail"]["$or"][1].pop("previousState")),
+    ("another detail-type", alarm_rule_violations,
+     lambda t: _pattern(ALARM_RULE)(t).__setitem__("detail-type", ["CloudWatch Alarm Configuration Change"])),
+    ("alarm rule only with suppression", alarm_rule_violations,
+     lambda t: t["Resources"][ALARM_RULE].__setitem__("Condition", "SuppressionOn")),
+    ("no dead-letter queue", rule_target_violations, lambda t: _target(JOB_RULE)(t).pop("DeadLetterConfig")),
+    ("another dead-letter queue", rule_target_violations,
+     lambda t: _target(ALARM_RULE)(t).__setitem__("DeadLetterConfig", {"Arn": {"Fn::GetAtt": ["OtherQueue", "Arn"]}})),
+    ("no retry policy", rule_target_violations, lambda t: _target(ALARM_RULE)(t).pop("RetryPolicy")),
+    ("EventBridge keeps trying for a day", rule_target_violations,
+     lambda t: _target(JOB_RULE)(t)["RetryPolicy"].__setitem__("MaximumEventAgeInSeconds", 86400)),
+    ("no retries", rule_target_violations,
+     lambda t: _target(ALARM_RULE)(t)["RetryPolicy"].__setitem__("MaximumRetryAttempts", 0)),
+    ("only the detail handed over", rule_target_violations,
+     lambda t: _target(JOB_RULE)(t).__setitem__("InputPath", "$.detail")),
+    ("a third rule to the function", rule_target_violations,
+     lambda t: t["Resources"].__setitem__("Extra", {"Type": "AWS::Events::Rule", "Properties": {
+         "EventPattern": {"source": ["aws.s3"]}, "Targets": copy.deepcopy(_props(JOB_RULE)(t)["Targets"])}})),
+    ("the job rule may not invoke", rule_permission_violations,
+     lambda t: t["Resources"].pop("EventsAlertsInvokeFromJobEvents")),
+    ("any rule may invoke", rule_permission_violations,
+     lambda t: _props("EventsAlertsInvokeFromAlarms")(t).pop("SourceArn")),
+    ("S3 may invoke the events function", rule_permission_violations,
+     lambda t: t["Resources"].__setitem__("Extra", {"Type": "AWS::Lambda::Permission", "Properties": {
+         "Action": "lambda:InvokeFunction", "FunctionName": {"Ref": EVENTS_FUNCTION}, "Principal": "s3.amazonaws.com"}})),
+    ("a permission for another principal", rule_permission_violations,
+     lambda t: _props("EventsAlertsInvokeFromJobEvents")(t).__setitem__("Principal", "sns.amazonaws.com")),
+    ("EventBridge may not park events", rule_permission_violations,
+     lambda t: _statements("FailedEventsQueuePolicy")(t).pop()),
+    ("every rule may park events", rule_permission_violations,
+     lambda t: _statements("FailedEventsQueuePolicy")(t)[1]["Condition"].pop("ArnEquals")),
+    ("one rule's dead letters refused", rule_permission_violations,
+     lambda t: _statements("FailedEventsQueuePolicy")(t)[1]["Condition"]["ArnEquals"]["aws:SourceArn"].pop()),
+    ("EventBridge may read the queue", rule_permission_violations,
+     lambda t: _statements("FailedEventsQueuePolicy")(t)[1].__setitem__("Action", ["sqs:SendMessage", "sqs:ReceiveMessage"])),
+    ("EventBridge may not use the key", rule_permission_violations,
+     lambda t: _props("KmsKey")(t)["KeyPolicy"].__setitem__("Statement", [
+         s for s in _props("KmsKey")(t)["KeyPolicy"]["Statement"] if s.get("Sid") != "AllowEventBridgeDeadLetters"])),
+    ("the key for EventBridge of any account", rule_permission_violations,
+     lambda t: next(s for s in _props("KmsKey")(t)["KeyPolicy"]["Statement"]
+                    if s.get("Sid") == "AllowEventBridgeDeadLetters").pop("Condition")),
     ("an alarm on a metric misspelt", alarm_metric_violations,
      lambda t: _props("StaleInvocationLogsAlarm")(t).__setitem__("MetricName", "InvocationRecord")),
     ("an alarm on our metric by another dimension", alarm_metric_violations,

@@ -323,8 +323,9 @@ def sns_publish_violations(template: dict) -> list[str]:
 
 
 def topic_publisher_violations(template: dict) -> list[str]:
-    """The topic policy lets only the function roles and CloudWatch alarms publish, and
-    denies every other caller except those AlertPublisherArns names (when it names any)."""
+    """The topic policy lets only the function roles publish (alarms reach the topic through
+    the events function, not as CloudWatch's own message), and denies every other caller
+    except those AlertPublisherArns names (when it names any)."""
     violations = []
     policies = [
         name for name, res in resources(template, "AWS::SNS::TopicPolicy").items()
@@ -341,7 +342,7 @@ def topic_publisher_violations(template: dict) -> list[str]:
         allowed.extend(s.principals)
         if s.services and s.condition("StringEquals", "aws:SourceAccount") != ACCOUNT_ID:
             violations.append(f"{s.where}: service principal without aws:SourceAccount")
-    expected = [("AWS", role) for role in roles] + [("Service", "cloudwatch.amazonaws.com")]
+    expected = [("AWS", role) for role in roles]
     if sorted(map(repr, allowed)) != sorted(map(repr, expected)):
         violations.append(f"topic publishers {allowed}, want {expected}")
     fences = [s for s in topic if s.effect == "Deny" and "sns:Publish" in s.actions and not is_tls_only_deny(s)]
@@ -475,18 +476,16 @@ def on_failure_violations(template: dict) -> list[str]:
 
 
 def alarm_violations(template: dict) -> list[str]:
-    """Every alarm on the stack's own signals notifies the alert topic and reads the
-    namespace the functions write their EMF metrics to (or the failed-events queue's); the
-    staleness alarm treats silence as breaching. Alarms on AWS/Bedrock are test_signals.py's."""
+    """Every alarm on the stack's own signals reads the namespace the functions write their
+    EMF metrics to (or the failed-events queue's); the staleness alarm treats silence as
+    breaching. Alarms on AWS/Bedrock, and how every alarm reaches the topic (EventBridge and
+    the events function, no alarm actions), are test_signals.py's."""
     violations = []
     namespace = sub_text(template["Globals"]["Function"]["Environment"]["Variables"].get("METRICS_NAMESPACE"))
     for name, alarm in resources(template, "AWS::CloudWatch::Alarm").items():
         namespaces = {used for used, _, _ in alarm_metrics(alarm)}
         if namespaces == {"AWS/Bedrock"}:
             continue
-        actions = [a for branch in branches(alarm["Properties"].get("AlarmActions")) for a in as_list(branch)]
-        if {"Ref": "AlertTopic"} not in actions:
-            violations.append(f"{name}: does not notify the alert topic")
         if not namespaces:
             violations.append(f"{name}: reads no metric")
         for used in namespaces:
@@ -992,7 +991,7 @@ def test_sns_publish_only_on_the_alert_topic():
     assert sns_publish_violations(TEMPLATE) == []
 
 
-def test_topic_policy_allows_only_function_roles_and_cloudwatch():
+def test_topic_policy_allows_only_the_function_roles():
     assert topic_publisher_violations(TEMPLATE) == []
 
 
@@ -1138,6 +1137,10 @@ def _add_statement(role: str, body: dict) -> Callable[[dict], None]:
     return lambda t: _properties(role)(t)["Policies"][0]["PolicyDocument"]["Statement"].append(body)
 
 
+def _add_statement_to(policy: str, body: dict) -> Callable[[dict], None]:
+    return lambda t: _properties(policy)(t)["PolicyDocument"]["Statement"].append(body)
+
+
 def _drop_statement(role: str, sid: str) -> Callable[[dict], None]:
     def drop(t: dict) -> None:
         document = _properties(role)(t)["Policies"][0]["PolicyDocument"]
@@ -1153,7 +1156,7 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
     ("s3:* on the S3 role", wildcard_action_violations,
      _set("S3AlertsFunctionRole", "ReadInvocationLogs", "Action", ["s3:GetObject", "s3:*"])),
     ("Action * in a key policy statement", wildcard_action_violations,
-     _set("KmsKey", "AllowCloudWatchAlarms", "Action", "*")),
+     _set("KmsKey", "AllowEventBridgeDeadLetters", "Action", "*")),
     ("cloudwatch:* for the events function", wildcard_action_violations,
      _set("EventsAlertsFunctionRole", "ReadBedrockMetrics", "Action", "cloudwatch:*")),
     ("prefix wildcard action", wildcard_action_violations,
@@ -1217,6 +1220,11 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
     ("events role fenced out", topic_publisher_violations,
      lambda t: _statement(t, "AlertTopicPolicy", "DenyOtherPublishers")["Condition"]["ArnNotEquals"][
          "aws:PrincipalArn"].pop()),
+    ("CloudWatch alarms may publish again", topic_publisher_violations,
+     _add_statement_to("AlertTopicPolicy", {"Sid": "AllowCloudWatchAlarms", "Effect": "Allow",
+                                             "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                                             "Action": "sns:Publish", "Resource": {"Ref": "AlertTopic"},
+                                             "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}})),
     ("account root may publish", topic_publisher_violations,
      _set("AlertTopicPolicy", "AllowAlertFunctions", "Principal",
           {"AWS": [{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}]})),
@@ -1270,8 +1278,8 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      lambda t: t["Resources"]["LogBucket"]["Metadata"]["checkov"]["skip"][0].__setitem__("comment", " ")),
     ("no OnFailure destination", on_failure_violations,
      lambda t: t["Globals"]["Function"].pop("EventInvokeConfig")),
-    ("alarm without the topic", alarm_violations,
-     lambda t: t["Resources"]["InvocationErrorsAlarm"]["Properties"].pop("AlarmActions")),
+    ("failed-invocations alarm removed", alarm_violations,
+     lambda t: t["Resources"].pop("InvocationErrorsAlarm")),
     ("alarm on another namespace", alarm_violations,
      lambda t: t["Resources"]["StaleInvocationLogsAlarm"]["Properties"].__setitem__("Namespace", "Other")),
     ("silence treated as fine", alarm_violations,
