@@ -462,7 +462,7 @@ def alarm_metric_violations(template: dict) -> list[str]:
 # The dashboard
 # ------------------------------------------------------------------------------------------
 DASHBOARD = "Dashboard"
-FUNCTIONS = ("S3AlertsFunction", "CwLogsAlertsFunction")
+FUNCTIONS = ("S3AlertsFunction", "CwLogsAlertsFunction", EVENTS_FUNCTION)
 # Representative parameter sets: the log widget reads every log group the stack subscribes to.
 DASHBOARD_DEPLOYMENTS = [
     {},
@@ -809,6 +809,10 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
     ("records read per five minutes", dashboard_violations, _body('"period": 3600', '"period": 300')),
     ("errors of one function only", dashboard_violations,
      _body('"Errors", "FunctionName", "${CwLogsAlertsFunction}"', '"Errors", "FunctionName", "${S3AlertsFunction}"')),
+    ("the events function's duration left out", dashboard_violations,
+     _body('"Duration", "FunctionName", "${EventsAlertsFunction}"', '"Duration", "FunctionName", "${CwLogsAlertsFunction}"')),
+    ("the events function's throttles left out", dashboard_violations,
+     _body('"Throttles", "FunctionName", "${EventsAlertsFunction}"', '"Errors", "FunctionName", "${EventsAlertsFunction}"')),
     ("another queue", dashboard_violations, _body("${FailedEventsQueue.QueueName}", "other-queue")),
     ("large-data deliveries left out", dashboard_violations,
      _body('"ModelInvocationLargeDataS3DeliveryFailure"', '"ModelInvocationLogsS3DeliveryFailure"')),
