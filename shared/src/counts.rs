@@ -17,6 +17,8 @@ pub struct Counts {
     pub decoded_bytes: u64,
     pub invocation_records: u64,
     pub knowledge_base_events: u64,
+    /// Bedrock job events (EventBridge) of a known kind, failed or not.
+    pub bedrock_job_events: u64,
     pub cloudwatch_log_events: u64,
     pub control_messages: u64,
     pub unknown_documents: u64,
@@ -109,6 +111,7 @@ impl AddAssign<&Counts> for Counts {
         self.decoded_bytes += other.decoded_bytes;
         self.invocation_records += other.invocation_records;
         self.knowledge_base_events += other.knowledge_base_events;
+        self.bedrock_job_events += other.bedrock_job_events;
         self.cloudwatch_log_events += other.cloudwatch_log_events;
         self.control_messages += other.control_messages;
         self.unknown_documents += other.unknown_documents;

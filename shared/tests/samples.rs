@@ -325,3 +325,110 @@ fn decoded_twins_match_their_encoded_forms() {
         assert_eq!(decoded, read(&format!("{name}.decoded.json")), "{name}");
     }
 }
+
+#[test]
+fn bedrock_job_events() {
+    let failed = expect(
+        "eventbridge-bedrock-customization-failed.json",
+        &[(E, "Failed")],
+    );
+    assert_eq!(failed[0].source, Source::BedrockJob);
+    assert_eq!(
+        failed[0].job_name.as_deref(),
+        Some("support-tone-ft-2026-11-21")
+    );
+    assert!(failed[0]
+        .job_arn
+        .as_deref()
+        .unwrap()
+        .contains(":model-customization-job/"));
+    assert!(failed[0]
+        .model_id
+        .as_deref()
+        .unwrap()
+        .ends_with("foundation-model/amazon.titan-text-express-v1:0:8k"));
+    assert!(failed[0].reasons[0].starts_with("Training data validation failed"));
+    assert_eq!(failed[0].timestamp.as_deref(), Some("2026-11-21T08:42:17Z"));
+    assert_eq!(failed[0].account_id.as_deref(), Some("111122223333"));
+    assert_eq!(failed[0].region.as_deref(), Some("us-east-1"));
+
+    // AWS's own time format for batch events ("Sat Nov 21 10:16:44 UTC 2026").
+    let partial = expect(
+        "eventbridge-bedrock-batch-partially-completed.json",
+        &[(W, "PartiallyCompleted")],
+    );
+    assert_eq!(
+        partial[0].timestamp.as_deref(),
+        Some("2026-11-21T10:16:44Z")
+    );
+    assert_eq!(
+        partial[0].job_name.as_deref(),
+        Some("nightly-ticket-summaries-2026-11-21")
+    );
+    expect("eventbridge-bedrock-batch-expired.json", &[(W, "Expired")]);
+    expect("eventbridge-bedrock-batch-completed.json", &[]);
+    let client = expect(
+        "eventbridge-bedrock-data-automation-client-error.json",
+        &[(E, "FailedWithClientError")],
+    );
+    assert!(client[0]
+        .job_arn
+        .as_deref()
+        .unwrap()
+        .contains(":data-automation-invocation/"));
+    assert_eq!(client[0].model_id, None);
+    expect(
+        "eventbridge-bedrock-data-automation-service-error.json",
+        &[(E, "FailedWithServiceError")],
+    );
+
+    let (findings, report) = scan("eventbridge-bedrock-unknown.json");
+    assert!(findings.is_empty());
+    assert_eq!(report.counts.unknown_documents, 1);
+    assert_eq!(report.counts.bedrock_job_events, 0);
+}
+
+#[test]
+fn a_file_of_saved_bedrock_events_is_read_event_by_event() {
+    let findings = expect(
+        "eventbridge-bedrock-job-events.json",
+        &[
+            (E, "Failed"),
+            (E, "FailedWithClientError"),
+            (E, "FailedWithServiceError"),
+            (W, "PartiallyCompleted"),
+            (W, "Expired"),
+        ],
+    );
+    let (_, report) = scan("eventbridge-bedrock-job-events.json");
+    assert_eq!(report.counts.bedrock_job_events, 6);
+    assert_eq!(report.counts.unknown_documents, 1);
+    // One job, one alert: five jobs, five alerts.
+    assert_eq!(build_alerts(&findings, &AlertOptions::default()).len(), 5);
+}
+
+#[test]
+fn alarm_state_changes_read_as_the_alert_needs() {
+    use bedrock_alerts::triggers::alarm_change::{parse, Notice};
+    let event = |name: &str| serde_json::from_slice::<serde_json::Value>(&read(name)).unwrap();
+    let fired = parse(&event("eventbridge-alarm-throttles-alarm.json"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(fired.notice(), Some(Notice::Fired));
+    assert_eq!(
+        fired.name,
+        "bedrock-alerts-BedrockThrottlesAlarm-1A2B3C4D5E6F"
+    );
+    assert_eq!((fired.threshold, fired.value), (Some(10.0), Some(37.0)));
+    assert_eq!(fired.bedrock_metric.as_deref(), Some("InvocationThrottles"));
+    assert_eq!(fired.previous_state.as_deref(), Some("OK"));
+    let resolved = parse(&event("eventbridge-alarm-throttles-ok.json"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(resolved.notice(), Some(Notice::Resolved));
+    assert_eq!(resolved.value, Some(2.0));
+    // The engine does not alert on alarm events: the events function renders them.
+    let (findings, report) = scan("eventbridge-alarm-throttles-alarm.json");
+    assert!(findings.is_empty());
+    assert_eq!(report.counts.unknown_documents, 1);
+}

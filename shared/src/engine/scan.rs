@@ -11,6 +11,7 @@ use crate::records::fields::text;
 use crate::records::log_events::LogEvent;
 use crate::rules::finding::{Finding, Origin, Source};
 use crate::rules::invocation;
+use crate::rules::job;
 use crate::rules::knowledge_base;
 use crate::rules::precheck;
 
@@ -156,8 +157,33 @@ impl<'e, 's> Scan<'e, 's> {
         context: &Context<'_>,
         nesting: u8,
     ) -> Result<(), ParseError> {
+        if nesting < MAX_NESTING && bytes.trim_ascii_start().first() == Some(&b'[') {
+            return self.list(bytes, context, nesting);
+        }
         let doc = Document::parse(bytes)?;
         self.document(&doc, context, nesting);
+        Ok(())
+    }
+
+    /// A JSON array: a list of saved Bedrock EventBridge events (`aws events` and the
+    /// console save them so) has each event read; any other array is one unknown document,
+    /// even one holding log records (no log delivery writes arrays).
+    fn list(&mut self, bytes: &[u8], context: &Context<'_>, nesting: u8) -> Result<(), ParseError> {
+        let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(bytes)?;
+        let docs = items
+            .iter()
+            .map(|item| Document::parse_str(item.get()))
+            .collect::<Result<Vec<_>, _>>()?;
+        if !docs.iter().any(|doc| doc.kind == Kind::BedrockEvent) {
+            self.counts.unknown_documents += 1;
+            return Ok(());
+        }
+        for doc in &docs {
+            match doc.kind {
+                Kind::BedrockEvent => self.document(doc, context, nesting + 1),
+                _ => self.counts.unknown_documents += 1,
+            }
+        }
         Ok(())
     }
 
@@ -182,6 +208,13 @@ impl<'e, 's> Scan<'e, 's> {
                 let finding = knowledge_base::classify(&doc.raw);
                 self.emit(finding, context);
             }
+            Kind::BedrockEvent => match job::classify(&doc.raw) {
+                Ok(finding) => {
+                    self.counts.bedrock_job_events += 1;
+                    self.emit(finding, context);
+                }
+                Err(job::UnknownEvent) => self.counts.unknown_documents += 1,
+            },
             Kind::CloudWatchSubscription if !inside_event && nesting < MAX_NESTING => {
                 self.subscription(&doc.raw, context, nesting);
             }

@@ -67,7 +67,7 @@ pub fn text_line(finding: &Finding, colour: bool) -> String {
 pub fn summary(counts: &Counts) -> String {
     format!(
         "scanned {inputs} input(s), {raw} bytes ({decoded} decoded): {inv} invocation record(s), \
-         {kb} knowledge-base event(s), {cw} CloudWatch log event(s), {ctl} control message(s), \
+         {kb} knowledge-base event(s), {jobs} Bedrock job event(s), {cw} CloudWatch log event(s), {ctl} control message(s), \
          {unknown} unknown document(s), {bad} bad record(s), {unreadable} unreadable input(s); \
          findings: {errors} error(s), {warnings} warning(s)",
         inputs = counts.inputs,
@@ -75,6 +75,7 @@ pub fn summary(counts: &Counts) -> String {
         decoded = counts.decoded_bytes,
         inv = counts.invocation_records,
         kb = counts.knowledge_base_events,
+        jobs = counts.bedrock_job_events,
         cw = counts.cloudwatch_log_events,
         ctl = counts.control_messages,
         unknown = counts.unknown_documents,

@@ -66,6 +66,17 @@ pub fn timestamp_from_text(value: Option<&Value>) -> Option<String> {
     })
 }
 
+/// RFC 3339 (UTC) from an EventBridge event's `time`: RFC 3339 as documented, or the
+/// `Wed Aug 28 22:58:30 UTC 2024` form some Bedrock events carry; `None` otherwise.
+pub fn timestamp_from_event_time(value: Option<&Value>) -> Option<String> {
+    timestamp_from_text(value).or_else(|| {
+        let text = text(value)?;
+        chrono::NaiveDateTime::parse_from_str(&text, "%a %b %d %H:%M:%S UTC %Y")
+            .ok()
+            .map(|t| t.and_utc().to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    })
+}
+
 /// The parts of an ARN: `arn:partition:service:region:account:resource`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Arn<'a> {
@@ -141,6 +152,18 @@ mod tests {
             Some("2024-04-18T22:54:57Z".into())
         );
         assert_eq!(timestamp_from_text(Some(&json!("yesterday"))), None);
+        assert_eq!(
+            timestamp_from_event_time(Some(&json!("2024-08-28T22:58:30Z"))),
+            Some("2024-08-28T22:58:30Z".into())
+        );
+        assert_eq!(
+            timestamp_from_event_time(Some(&json!("Wed Aug 28 22:58:30 UTC 2024"))),
+            Some("2024-08-28T22:58:30Z".into())
+        );
+        assert_eq!(
+            timestamp_from_event_time(Some(&json!("Aug 28, 2024"))),
+            None
+        );
     }
 
     #[test]

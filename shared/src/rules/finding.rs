@@ -51,6 +51,9 @@ pub enum Source {
     KnowledgeBase,
     /// bedrock-alerts itself, while reading the logs (bad records, unreadable inputs).
     Processor,
+    /// A Bedrock job's EventBridge event (model customization, batch inference, data
+    /// automation).
+    BedrockJob,
 }
 
 impl Source {
@@ -59,6 +62,7 @@ impl Source {
             Source::ModelInvocation => "model_invocation",
             Source::KnowledgeBase => "knowledge_base",
             Source::Processor => "processor",
+            Source::BedrockJob => "bedrock_job",
         }
     }
 }
@@ -125,6 +129,11 @@ pub struct Finding {
     pub model_id: Option<String>,
     pub operation: Option<String>,
     pub request_id: Option<String>,
+    /// The Bedrock job a job event is about (the job's ARN, or a Data Automation job id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_name: Option<String>,
     pub origin: Origin,
 }
 
@@ -150,6 +159,8 @@ impl Finding {
             model_id: None,
             operation: None,
             request_id: None,
+            job_arn: None,
+            job_name: None,
             origin: Origin::default(),
         }
     }
@@ -183,6 +194,8 @@ impl Finding {
         [
             &self.document_uri,
             &self.ingestion_job_id,
+            &self.job_arn,
+            &self.job_name,
             &self.knowledge_base_id,
             &self.model_id,
         ]

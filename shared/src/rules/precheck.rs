@@ -32,7 +32,7 @@ use crate::rules::policy::Policy;
 use memchr::memchr3;
 
 /// Keys of the other document shapes: a record holding one is left to the full parse.
-const OTHER_SHAPES: [&[u8]; 10] = [
+const OTHER_SHAPES: [&[u8]; 15] = [
     b"awslogs",
     b"Records",
     b"messageType",
@@ -43,6 +43,11 @@ const OTHER_SHAPES: [&[u8]; 10] = [
     b"event_timestamp",
     b"event",
     b"level",
+    b"source",
+    b"detail-type",
+    b"detail",
+    b"account",
+    b"time",
 ];
 
 /// The invocation fields the document layer reads, which it refuses to see twice. The bits

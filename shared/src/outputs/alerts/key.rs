@@ -3,6 +3,7 @@
 //! model, operation, error code), the processor's own findings by (status, input).
 
 use super::id::hex_sha256;
+use super::limits::Label;
 use crate::rules::finding::{Finding, Source};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -34,6 +35,14 @@ pub enum About {
     },
     /// The processor's own findings, by input; `None` for the summary alert.
     Processor { input: Option<String> },
+    /// One Bedrock job (its events come one per state change).
+    BedrockJob {
+        account_id: Option<String>,
+        region: Option<String>,
+        job_arn: Option<String>,
+        job_name: Option<String>,
+        model_id: Option<String>,
+    },
 }
 
 /// The identifying fields of a group, named as the payload and the message attributes name
@@ -47,6 +56,8 @@ pub struct Fields<'k> {
     pub ingestion_job_id: Option<&'k str>,
     pub model_id: Option<&'k str>,
     pub operation: Option<&'k str>,
+    pub job_arn: Option<&'k str>,
+    pub job_name: Option<&'k str>,
 }
 
 fn set(value: &Option<String>) -> Option<String> {
@@ -70,6 +81,13 @@ impl GroupKey {
             Source::Processor => About::Processor {
                 input: Some(finding.origin.input.clone()),
             },
+            Source::BedrockJob => About::BedrockJob {
+                account_id: set(&finding.account_id),
+                region: set(&finding.region),
+                job_arn: set(&finding.job_arn),
+                job_name: set(&finding.job_name),
+                model_id: set(&finding.model_id),
+            },
         };
         GroupKey {
             status: finding.status.clone(),
@@ -85,11 +103,20 @@ impl GroupKey {
         }
     }
 
+    /// The source and status every alert of this group is tagged with.
+    pub(super) fn label(&self) -> Label<'_> {
+        Label {
+            source: self.source().as_str(),
+            status: &self.status,
+        }
+    }
+
     pub fn source(&self) -> Source {
         match self.about {
             About::KnowledgeBase { .. } => Source::KnowledgeBase,
             About::ModelInvocation { .. } => Source::ModelInvocation,
             About::Processor { .. } => Source::Processor,
+            About::BedrockJob { .. } => Source::BedrockJob,
         }
     }
 
@@ -118,6 +145,20 @@ impl GroupKey {
                 ..Fields::default()
             },
             About::Processor { .. } => Fields::default(),
+            About::BedrockJob {
+                account_id,
+                region,
+                job_arn,
+                job_name,
+                model_id,
+            } => Fields {
+                account_id: account_id.as_deref(),
+                region: region.as_deref(),
+                job_arn: job_arn.as_deref(),
+                job_name: job_name.as_deref(),
+                model_id: model_id.as_deref(),
+                ..Fields::default()
+            },
         }
     }
 
@@ -145,6 +186,13 @@ impl GroupKey {
                 if let Some(input) = input {
                     part(&mut text, "input", Some(input));
                 }
+            }
+            About::BedrockJob { .. } => {
+                part(&mut text, "account_id", fields.account_id);
+                part(&mut text, "region", fields.region);
+                part(&mut text, "job_arn", fields.job_arn);
+                part(&mut text, "job_name", fields.job_name);
+                part(&mut text, "model_id", fields.model_id);
             }
         }
         hex_sha256(text.as_bytes())

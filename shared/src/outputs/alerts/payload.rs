@@ -30,6 +30,10 @@ pub(super) struct Payload<'a> {
     pub(super) ingestion_job_id: Option<&'a str>,
     pub(super) model_id: Option<&'a str>,
     pub(super) operation: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) job_arn: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) job_name: Option<&'a str>,
     pub(super) reasons: Vec<&'a str>,
     pub(super) next_steps: Vec<String>,
     pub(super) items: Vec<&'a Finding>,
@@ -63,6 +67,8 @@ impl<'a> Payload<'a> {
             ingestion_job_id: fields.ingestion_job_id,
             model_id: fields.model_id,
             operation: fields.operation,
+            job_arn: fields.job_arn,
+            job_name: fields.job_name,
             reasons: group.reasons.iter().map(String::as_str).collect(),
             next_steps: next_steps(key, region),
             items_omitted: group.count.saturating_sub(items.len() as u64),
@@ -128,5 +134,38 @@ pub(super) fn next_steps(key: &GroupKey, region: Option<&str>) -> Vec<String> {
             format!("Bedrock metrics (InvocationClientErrors, InvocationServerErrors, InvocationThrottles): https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#metricsV2:graph=~();namespace=AWS/Bedrock"),
         ],
         About::Processor { .. } => vec!["Run `bedrock-alerts scan` on the input named below to see the records it could not read.".to_owned()],
+        About::BedrockJob { job_arn, job_name, .. } => job_steps(
+            job_arn.as_deref().or(job_name.as_deref()).unwrap_or_default(),
+            region,
+        ),
+    }
+}
+
+/// Where to look at a Bedrock job: its console page and the CLI call that describes it,
+/// told apart by the resource type in its ARN.
+fn job_steps(job: &str, region: &str) -> Vec<String> {
+    let console = |page: &str| {
+        format!("Open the job in the console: https://{region}.console.aws.amazon.com/bedrock/home?region={region}#/{page}")
+    };
+    if job.contains(":model-customization-job/") {
+        vec![
+            console("custom-models"),
+            format!(
+                "aws bedrock get-model-customization-job --region {region} --job-identifier {job}"
+            ),
+        ]
+    } else if job.contains(":model-invocation-job/") {
+        vec![
+            console("batch-inference"),
+            format!(
+                "aws bedrock get-model-invocation-job --region {region} --job-identifier {job}"
+            ),
+        ]
+    } else if job.contains(":data-automation-invocation/") {
+        vec![format!(
+            "aws bedrock-data-automation-runtime get-data-automation-status --region {region} --invocation-arn {job}"
+        )]
+    } else {
+        vec![console("")]
     }
 }

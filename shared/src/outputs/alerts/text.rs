@@ -19,6 +19,12 @@ pub(super) fn subject_for(key: &GroupKey, severity: Severity, count: u64) -> Str
             format!("Bedrock {}", model.rsplit('/').next().unwrap_or(model))
         }
         About::Processor { .. } => "bedrock-alerts".to_owned(),
+        About::BedrockJob {
+            job_name, job_arn, ..
+        } => {
+            let job = job_name.as_deref().or(job_arn.as_deref()).unwrap_or("?");
+            format!("Bedrock job {}", job.rsplit('/').next().unwrap_or(job))
+        }
     };
     let times = if count > 1 {
         format!(" x{count}")
@@ -34,6 +40,7 @@ pub(super) fn text_body(payload: &Payload<'_>) -> String {
         Source::KnowledgeBase => "Knowledge-base ingestion problem",
         Source::ModelInvocation => "Bedrock model invocation failure",
         Source::Processor => "bedrock-alerts could not read some logs",
+        Source::BedrockJob => "Bedrock job problem",
     };
     let _ = writeln!(
         out,
@@ -46,6 +53,8 @@ pub(super) fn text_body(payload: &Payload<'_>) -> String {
         ("Knowledge base", payload.knowledge_base_id),
         ("Data source", payload.data_source_id),
         ("Ingestion job", payload.ingestion_job_id),
+        ("Job", payload.job_name),
+        ("Job ARN", payload.job_arn),
         ("Model", payload.model_id),
         ("Operation", payload.operation),
         ("First seen", payload.first_timestamp),
@@ -68,6 +77,7 @@ pub(super) fn text_body(payload: &Payload<'_>) -> String {
             .document_uri
             .as_deref()
             .or(item.request_id.as_deref())
+            .or(item.job_name.as_deref())
             .unwrap_or("(record)");
         let _ = writeln!(
             out,

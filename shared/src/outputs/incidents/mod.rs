@@ -28,13 +28,14 @@ pub struct Touched {
 
 /// The incident a group belongs to: its group key without the members. Model invocations by
 /// (account, region, model, operation, error code), knowledge bases by (account, region,
-/// knowledge base, data source, job, status), the processor's own findings by (status,
-/// input kind), so findings of every invocation and both delivery paths meet there.
+/// knowledge base, data source, job, status), Bedrock jobs by (job, status), the
+/// processor's own findings by (status, input kind), so findings of every invocation and
+/// both delivery paths meet there.
 pub fn incident_key(group: &Group) -> String {
     let key = &group.key;
     let fields = key.fields();
     match key.source() {
-        Source::ModelInvocation | Source::Processor => key.digest(),
+        Source::ModelInvocation | Source::Processor | Source::BedrockJob => key.digest(),
         Source::KnowledgeBase => hex_sha256(
             format!(
                 "incident|knowledge_base|{}|{}|{}|{}|{}|{}",

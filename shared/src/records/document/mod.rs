@@ -70,6 +70,14 @@ pub struct RawDocument<'a> {
     // Lambda Kinesis event whose records carry subscription payloads.
     #[serde(rename = "Records")]
     pub records: Option<Value>,
+
+    // EventBridge event (`region` is shared with the invocation record).
+    pub source: Option<Value>,
+    #[serde(rename = "detail-type")]
+    pub detail_type: Option<Value>,
+    pub detail: Option<Value>,
+    pub account: Option<Value>,
+    pub time: Option<Value>,
 }
 
 /// What a document is.
@@ -80,6 +88,8 @@ pub enum Kind {
     CloudWatchSubscription,
     LambdaCloudWatchEvent,
     KinesisEvent,
+    /// An EventBridge event Bedrock sent (`source: aws.bedrock`), e.g. a job state change.
+    BedrockEvent,
     Unknown,
 }
 
@@ -163,6 +173,10 @@ impl RawDocument<'_> {
             .is_some_and(|r| r.get("kinesis").is_some())
         {
             Kind::KinesisEvent
+        } else if self.source.as_ref().and_then(Value::as_str) == Some("aws.bedrock")
+            && self.detail_type.is_some()
+        {
+            Kind::BedrockEvent
         } else if self.message_type.is_some() && (self.log_events.is_some() || self.owner.is_some())
         {
             Kind::CloudWatchSubscription
@@ -221,6 +235,14 @@ mod tests {
             Kind::KinesisEvent
         );
         assert_eq!(kind(r#"{"Records":[{"s3":{}}]}"#), Kind::Unknown);
+        assert_eq!(
+            kind(r#"{"source":"aws.bedrock","detail-type":"X","detail":{}}"#),
+            Kind::BedrockEvent
+        );
+        assert_eq!(
+            kind(r#"{"source":"aws.s3","detail-type":"Object Created","detail":{}}"#),
+            Kind::Unknown
+        );
         assert_eq!(kind(r#"{"modelId":"m","errorCode":"X"}"#), Kind::Invocation);
         assert_eq!(
             kind(r#"{"requestId":"r","errorCode":"X"}"#),
