@@ -2,6 +2,7 @@
 //! the error a handler returns to make Lambda retry, delivery of alerts and the one summary
 //! log line per invocation.
 
+use crate::aws::aws_sdk_cloudwatch;
 use crate::aws::delivery::{CountedOnce, Delivered, Delivery, FlushError};
 use crate::aws::s3::FetchError;
 use crate::aws::sns::PublishError;
@@ -9,7 +10,7 @@ use crate::aws::{s3_client, sdk_config};
 use crate::config::{Config, ConfigError};
 use crate::counts::Counts;
 use crate::engine::Engine;
-use crate::outputs::alerts::Collector;
+use crate::outputs::alerts::{AlertMessage, Collector};
 use crate::outputs::metrics::{emf_lines, MetricContext};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 use serde::de::DeserializeOwned;
@@ -46,6 +47,8 @@ pub struct Services {
     pub function_name: String,
     pub engine: Engine,
     pub s3: aws_sdk_s3::Client,
+    /// For the models behind an alarm (the events function).
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub delivery: Delivery,
 }
 
@@ -58,6 +61,7 @@ impl Services {
             function_name: std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_default(),
             engine: config.engine(),
             s3: s3_client(&sdk, config.s3_force_path_style),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(&sdk),
             delivery: Delivery::new(&sdk, config.delivery.clone()),
             config,
         })
@@ -119,6 +123,36 @@ impl Services {
                 Err(error.into())
             }
         }
+    }
+
+    /// Publishes alerts rendered outside the engine (alarm state changes) as they are, or
+    /// fails; then logs the summary line and metrics either way.
+    pub async fn deliver_as_is(
+        &self,
+        alerts: &[AlertMessage],
+        budget: &Budget,
+    ) -> Result<usize, FunctionError> {
+        let published = self
+            .delivery
+            .send_as_is(alerts, Some(budget.publish_until))
+            .await;
+        let delivered = Delivered {
+            sent: *published.as_ref().unwrap_or(&0),
+            ..Delivered::default()
+        };
+        let outcome = if published.is_ok() {
+            "ok"
+        } else {
+            "publish failed"
+        };
+        log_summary(
+            self,
+            &Counts::default(),
+            &self.collector(),
+            &delivered,
+            outcome,
+        );
+        Ok(published?)
     }
 
     /// Sends the follow-ups and queued messages due in the state table (the scheduled
@@ -205,6 +239,7 @@ fn log_summary(
         decoded_bytes = counts.decoded_bytes,
         invocation_records = counts.invocation_records,
         knowledge_base_events = counts.knowledge_base_events,
+        bedrock_job_events = counts.bedrock_job_events,
         cloudwatch_log_events = counts.cloudwatch_log_events,
         control_messages = counts.control_messages,
         unknown_documents = counts.unknown_documents,

@@ -140,3 +140,40 @@ fn summary_past_the_alert_limit() {
         alert_with_status(&alerts, "ALERT_LIMIT_REACHED"),
     );
 }
+
+#[test]
+fn failed_batch_and_customization_jobs() {
+    let alerts = build_alerts(
+        &findings("eventbridge-bedrock-customization-failed.json"),
+        &AlertOptions::default(),
+    );
+    check(
+        "job-customization-failed",
+        alert_with_status(&alerts, "Failed"),
+    );
+    let alerts = build_alerts(
+        &findings("eventbridge-bedrock-batch-partially-completed.json"),
+        &AlertOptions::default(),
+    );
+    check(
+        "job-batch-partially-completed",
+        alert_with_status(&alerts, "PartiallyCompleted"),
+    );
+}
+
+#[test]
+fn alarm_fired_with_its_top_models() {
+    use bedrock_alerts::outputs::alerts::{render_alarm, TopModels};
+    use bedrock_alerts::triggers::alarm_change::{parse, Notice};
+    let bytes =
+        std::fs::read(root().join("../events/eventbridge-alarm-throttles-alarm.json")).unwrap();
+    let change = parse(&serde_json::from_slice(&bytes).unwrap())
+        .unwrap()
+        .unwrap();
+    let top = TopModels::Found(vec![
+        ("anthropic.claude-3-haiku-20240307-v1:0".to_owned(), 30.0),
+        ("amazon.nova-lite-v1:0".to_owned(), 7.0),
+    ]);
+    let alert = render_alarm(&change, Notice::Fired, &top, &AlertOptions::default());
+    check("alarm-throttles-fired", &alert);
+}

@@ -120,6 +120,16 @@ impl Delivery {
         }
     }
 
+    /// Publishes alerts rendered elsewhere (alarm state changes) as they are: they are one
+    /// message per state change already, so no incident state applies.
+    pub async fn send_as_is(
+        &self,
+        alerts: &[AlertMessage],
+        deadline: Option<Instant>,
+    ) -> Result<usize, PublishError> {
+        self.publisher.publish_until(alerts, deadline).await
+    }
+
     /// Publishes the collected findings: one alert per group (and a summary past the cap),
     /// or with a state table the messages their incidents ask for. No SNS call or backoff
     /// runs past `deadline`. What was sent, or why some of it was not.

@@ -1,6 +1,8 @@
-//! AWS adapters (feature `aws`): S3 objects as engine input, SNS as the alert sink.
+//! AWS adapters (feature `aws`): S3 objects as engine input, SNS as the alert sink,
+//! DynamoDB for incident state, CloudWatch for the models behind an alarm.
 //! Standard AWS configuration applies (profiles, region, `AWS_ENDPOINT_URL`).
 
+pub mod bedrock_metrics;
 pub mod delivery;
 pub mod s3;
 pub mod sns;
@@ -8,7 +10,7 @@ pub mod state;
 pub mod suppression;
 
 pub use aws_config::SdkConfig;
-pub use {aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sns};
+pub use {aws_sdk_cloudwatch, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sns};
 
 use aws_config::BehaviorVersion;
 

@@ -1,7 +1,6 @@
 //! SNS's rules for a message: its size (message, subject and attributes together), a short
 //! ASCII subject, at most ten clean attributes. Every alert passes through here last.
 
-use super::key::GroupKey;
 use super::AlertMessage;
 use crate::rules::finding::{truncate_utf8, Severity};
 use serde_json::json;
@@ -31,11 +30,18 @@ pub(super) struct Draft {
     severity: Severity,
 }
 
+/// What every alert is tagged with besides its severity: its source and status.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Label<'a> {
+    pub(super) source: &'a str,
+    pub(super) status: &'a str,
+}
+
 impl Draft {
-    /// A draft for the group `key`, with the attributes every alert has (severity, source,
-    /// status); callers add the rest.
+    /// A draft with the attributes every alert has (severity, source, status); callers add
+    /// the rest.
     pub(super) fn new(
-        key: &GroupKey,
+        label: Label<'_>,
         group_id: String,
         id: String,
         subject: String,
@@ -45,8 +51,8 @@ impl Draft {
     ) -> Draft {
         let attributes = vec![
             ("severity".to_owned(), severity.as_str().to_owned()),
-            ("source".to_owned(), key.source().as_str().to_owned()),
-            ("status".to_owned(), key.status.clone()),
+            ("source".to_owned(), label.source.to_owned()),
+            ("status".to_owned(), label.status.to_owned()),
         ];
         Draft {
             id,

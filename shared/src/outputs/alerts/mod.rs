@@ -7,6 +7,7 @@
 //! within SNS's limits (`limits.rs`), and has a deterministic id (`id.rs`), so a retried
 //! event produces the same message (used as the FIFO deduplication id).
 
+mod alarm;
 mod collector;
 mod group;
 mod id;
@@ -15,6 +16,7 @@ mod limits;
 mod payload;
 mod text;
 
+pub use alarm::{render_alarm, TopModels, ALARM_SOURCE, TOP_MODELS};
 pub use collector::{Collector, OverflowCounts, DEFAULT_MAX_GROUPS};
 pub use group::{Group, MAX_REASONS};
 pub(crate) use id::hex_sha256;
@@ -151,13 +153,14 @@ pub fn render_framed(group: &Group, framing: Framing, options: &AlertOptions) ->
         text = format!("{headline}\n\n{text}");
     }
     let json = serde_json::to_value(payload).unwrap_or_default();
-    let mut draft = Draft::new(key, digest, id, subject, text, json, group.severity);
+    let mut draft = Draft::new(key.label(), digest, id, subject, text, json, group.severity);
     let fields = key.fields();
     let attributes = [
         ("knowledge_base_id", fields.knowledge_base_id),
         ("model_id", fields.model_id),
         ("operation", fields.operation),
         ("ingestion_job_id", fields.ingestion_job_id),
+        ("job_name", fields.job_name),
         ("account_id", group.account_id()),
         ("region", group.region()),
     ];
@@ -189,7 +192,8 @@ fn render_overflow(
     let text = text::overflow_text(counts, total, groups, counted_only, options.max_alerts);
     let payload = payload::overflow_payload(&key, &digest, &id, severity, counts, total, groups);
     let subject = text::overflow_subject(severity, total);
-    Draft::new(&key, digest, id, subject, text, payload, severity).finish(options.max_message_bytes)
+    Draft::new(key.label(), digest, id, subject, text, payload, severity)
+        .finish(options.max_message_bytes)
 }
 
 #[cfg(test)]

@@ -1,0 +1,73 @@
+//! One invocation: one EventBridge event.
+//!
+//! - A CloudWatch alarm state change becomes one alert of our schema (`source: alarm`),
+//!   with the models behind it when the alarm is on a Bedrock metric (asked of CloudWatch
+//!   within the read budget; left out, and said so, when that fails). `OK` is sent as
+//!   `kind: resolved`; other transitions are not sent.
+//! - Anything else goes through the engine, which classifies Bedrock job events and counts
+//!   every other event as an unknown document (no alert, no error).
+
+use bedrock_alerts::aws::bedrock_metrics::top_models;
+use bedrock_alerts::lambda::{Budget, FunctionError, Services};
+use bedrock_alerts::outputs::alerts::{render_alarm, TopModels};
+use bedrock_alerts::triggers::alarm_change::{self, AlarmChange, Notice};
+use lambda_runtime::LambdaEvent;
+use serde_json::{json, Value};
+
+pub async fn handle(
+    services: &Services,
+    event: LambdaEvent<Value>,
+) -> Result<Value, FunctionError> {
+    let budget = services.budget(event.context.deadline());
+    match alarm_change::parse(&event.payload) {
+        Some(Ok(change)) => alarm(services, &change, &budget).await,
+        Some(Err(incomplete)) => {
+            tracing::warn!(error = %incomplete, "ignored an alarm state change");
+            Ok(json!({ "alerts": 0 }))
+        }
+        None => {
+            let input = format!("lambda-event:{}", event.context.request_id);
+            let bytes = serde_json::to_vec(&event.payload).unwrap_or_default();
+            let mut collector = services.collector();
+            let report = services
+                .engine
+                .scan_bytes(&input, bytes, &mut |f| collector.push(f));
+            let counts = report.counts;
+            if counts.unknown_documents > 0 {
+                tracing::warn!(
+                    "ignored an event that is not a Bedrock job event bedrock-alerts knows"
+                );
+            }
+            let sent = services.deliver(&counts, &collector, &budget).await?;
+            Ok(json!({ "findings": collector.findings(), "alerts": sent }))
+        }
+    }
+}
+
+async fn alarm(
+    services: &Services,
+    change: &AlarmChange,
+    budget: &Budget,
+) -> Result<Value, FunctionError> {
+    let Some(notice) = change.notice() else {
+        tracing::info!(alarm = %change.name, state = %change.state, "alarm state not sent");
+        return Ok(json!({ "alerts": 0 }));
+    };
+    // The models matter while the alarm fires; a resolution needs no lookup.
+    let top = match (&change.bedrock_metric, notice) {
+        (None, _) | (_, Notice::Resolved) => TopModels::NotApplicable,
+        (Some(metric), Notice::Fired) => {
+            let lookup = top_models(&services.cloudwatch, metric, change.window);
+            match tokio::time::timeout_at(budget.read_until, lookup).await {
+                Ok(top) => top,
+                Err(_) => TopModels::Unavailable("CloudWatch did not answer in time".to_owned()),
+            }
+        }
+    };
+    if let TopModels::Unavailable(why) = &top {
+        tracing::warn!(alarm = %change.name, error = %why, "models behind the alarm left out");
+    }
+    let alert = render_alarm(change, notice, &top, &services.config.delivery.alerts);
+    let sent = services.deliver_as_is(&[alert], budget).await?;
+    Ok(json!({ "alerts": sent }))
+}
