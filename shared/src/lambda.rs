@@ -11,7 +11,7 @@ use crate::config::{Config, ConfigError};
 use crate::counts::Counts;
 use crate::engine::Engine;
 use crate::outputs::alerts::{AlertMessage, Collector};
-use crate::outputs::metrics::{emf_lines, MetricContext};
+use crate::outputs::metrics::{self, emf_lines, MetricContext};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -224,12 +224,11 @@ fn log_summary(
         timestamp_ms: chrono::Utc::now().timestamp_millis(),
     };
     let alerts_sent = delivered.sent;
-    for line in emf_lines(
-        &context,
-        counts,
+    let delivery = metrics::Delivery {
         alerts_sent,
-        delivered.suppression_unavailable,
-    ) {
+        suppression_unavailable: delivered.suppression_unavailable,
+    };
+    for line in emf_lines(&context, counts, delivery) {
         println!("{line}");
     }
     tracing::info!(
