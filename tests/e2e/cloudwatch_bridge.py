@@ -10,179 +10,47 @@ model of the operation's output (which members are timestamps, doubles, integers
 It also counts the calls by operation, and with ``deny`` set refuses every call with
 ``AccessDenied`` (HTTP 403), as CloudWatch does when the role lacks ``cloudwatch:*`` rights.
 
-A minimal CBOR codec (RFC 8949) is included: definite and indefinite lengths, integers,
-floats, strings, bytes, arrays, maps, tags, true/false/null. Loopback only.
+The CBOR itself (RFC 8949) is read and written by the ``cbor2`` package (pinned in
+scripts/requirements-test.txt). A request body must be exactly one CBOR item. cbor2 turns a
+tag-1 timestamp into an aware datetime, which goes to moto as epoch seconds again; any tag
+cbor2 does not interpret is dropped in favour of its content. In answers, timestamps are tag 1
+over epoch seconds as a double, and doubles and integers take the type the model gives them.
+Loopback only.
 """
 
 from __future__ import annotations
 
+import datetime
 import http.client
 import http.server
+import io
 import json
-import struct
 import threading
 import urllib.parse
 
 import botocore.session
+import cbor2
 
 TARGET_PREFIX = "GraniteServiceVersion20100801."
 PATH_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 TIMESTAMP_TAG = 1
 
 
-class Tagged:
-    """A CBOR tagged value."""
-
-    def __init__(self, tag: int, value):
-        self.tag = tag
-        self.value = value
-
-    def __repr__(self):
-        return f"Tagged({self.tag}, {self.value!r})"
-
-
-# --------------------------------------------------------------------------- CBOR
-
-
-class _Reader:
-    def __init__(self, data: bytes):
-        self.data = data
-        self.pos = 0
-
-    def take(self, n: int) -> bytes:
-        if self.pos + n > len(self.data):
-            raise ValueError("truncated CBOR")
-        chunk = self.data[self.pos:self.pos + n]
-        self.pos += n
-        return chunk
-
-    def argument(self, info: int) -> int | None:
-        if info < 24:
-            return info
-        if info in (24, 25, 26, 27):
-            size = 1 << (info - 24)
-            return int.from_bytes(self.take(size), "big")
-        if info == 31:
-            return None  # indefinite length
-        raise ValueError(f"bad CBOR additional info {info}")
-
-    def item(self):
-        initial = self.take(1)[0]
-        major, info = initial >> 5, initial & 0x1F
-        if major == 7:
-            return self.simple(info)
-        arg = self.argument(info)
-        if major == 0:
-            return arg
-        if major == 1:
-            return -1 - arg
-        if major in (2, 3):
-            if arg is None:
-                parts = []
-                while self.data[self.pos] != 0xFF:
-                    parts.append(self.item())
-                self.pos += 1
-                return b"".join(parts) if major == 2 else "".join(parts)
-            raw = self.take(arg)
-            return raw if major == 2 else raw.decode("utf-8")
-        if major == 4:
-            if arg is None:
-                items = []
-                while self.data[self.pos] != 0xFF:
-                    items.append(self.item())
-                self.pos += 1
-                return items
-            return [self.item() for _ in range(arg)]
-        if major == 5:
-            result = {}
-            if arg is None:
-                while self.data[self.pos] != 0xFF:
-                    key = self.item()
-                    result[key] = self.item()
-                self.pos += 1
-                return result
-            for _ in range(arg):
-                key = self.item()
-                result[key] = self.item()
-            return result
-        return Tagged(arg, self.item())  # major 6
-
-    def simple(self, info: int):
-        if info == 20:
-            return False
-        if info == 21:
-            return True
-        if info in (22, 23):
-            return None
-        if info == 25:
-            return _half(int.from_bytes(self.take(2), "big"))
-        if info == 26:
-            return struct.unpack(">f", self.take(4))[0]
-        if info == 27:
-            return struct.unpack(">d", self.take(8))[0]
-        raise ValueError(f"unsupported CBOR simple value {info}")
-
-
-def _half(bits: int) -> float:
-    sign = -1.0 if bits & 0x8000 else 1.0
-    exponent = (bits >> 10) & 0x1F
-    fraction = bits & 0x3FF
-    if exponent == 0:
-        return sign * fraction * 2.0 ** -24
-    if exponent == 31:
-        return sign * float("inf") if fraction == 0 else float("nan")
-    return sign * (1 + fraction / 1024) * 2.0 ** (exponent - 15)
-
-
 def cbor_decode(data: bytes):
-    reader = _Reader(data)
-    value = reader.item()
-    if reader.pos != len(data):
+    """The one CBOR item that makes up ``data``; unknown tags give way to their content."""
+    stream = io.BytesIO(data)
+    value = cbor2.CBORDecoder(stream, tag_hook=lambda _decoder, tag: tag.value).decode()
+    if stream.tell() != len(data):
         raise ValueError("trailing bytes after CBOR item")
     return value
 
 
-def _head(major: int, n: int) -> bytes:
-    if n < 24:
-        return bytes([major << 5 | n])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if n < 1 << (8 * size):
-            return bytes([major << 5 | info]) + n.to_bytes(size, "big")
-    raise ValueError("integer too large for CBOR")
-
-
-def cbor_encode(value) -> bytes:
-    if value is None:
-        return b"\xf6"
-    if value is True:
-        return b"\xf5"
-    if value is False:
-        return b"\xf4"
-    if isinstance(value, Tagged):
-        return _head(6, value.tag) + cbor_encode(value.value)
-    if isinstance(value, int):
-        return _head(0, value) if value >= 0 else _head(1, -1 - value)
-    if isinstance(value, float):
-        return b"\xfb" + struct.pack(">d", value)
-    if isinstance(value, str):
-        raw = value.encode("utf-8")
-        return _head(3, len(raw)) + raw
-    if isinstance(value, (bytes, bytearray)):
-        return _head(2, len(value)) + bytes(value)
-    if isinstance(value, (list, tuple)):
-        return _head(4, len(value)) + b"".join(cbor_encode(v) for v in value)
-    if isinstance(value, dict):
-        return _head(5, len(value)) + b"".join(cbor_encode(k) + cbor_encode(v) for k, v in value.items())
-    raise TypeError(f"cannot encode {type(value).__name__} as CBOR")
-
-
-# --------------------------------------------------------------------------- translation
-
-
 def _to_json(value):
     """A decoded CBOR request as JSON protocol input: timestamps as epoch seconds."""
-    if isinstance(value, Tagged):
-        return _to_json(value.value)
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    if value is cbor2.undefined:
+        return None
     if isinstance(value, dict):
         return {k: _to_json(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -206,7 +74,7 @@ def _to_cbor_value(value, shape):
     if kind == "map":
         return {k: _to_cbor_value(v, shape.value) for k, v in value.items()}
     if kind == "timestamp":
-        return Tagged(TIMESTAMP_TAG, float(value))
+        return cbor2.CBORTag(TIMESTAMP_TAG, float(value))
     if kind in ("double", "float"):
         return float(value)
     if kind in ("integer", "long"):
@@ -231,7 +99,7 @@ class CloudWatchBridge:
                 pass
 
             def _reply(self, status: int, body, query_error: str | None = None):
-                data = cbor_encode(body)
+                data = cbor2.dumps(body)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/cbor")
                 self.send_header("smithy-protocol", "rpc-v2-cbor")
