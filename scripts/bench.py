@@ -7,7 +7,7 @@ byte layer, and the Python baseline, on the same generated corpus in the same ru
 
 It builds the release binaries, generates the corpus (scripts/make_corpus.py, fixed seed),
 runs each command several times and reports min/median MB/s of decoded data, peak memory
-and ratios; then cold start (process start to first runtime API poll) of both Lambda
+and ratios; then cold start (process start to first runtime API poll) of the Lambda
 binaries, deployment zip sizes, and the criterion stage benchmarks (cargo bench).
 """
 
@@ -178,9 +178,10 @@ def main() -> int:
         ("scan / decompress only", ours["median_mbs"] / by_name["decompress only (same flate2 backend)"]["median_mbs"], "≥ 0.9"),
         ("scan / scan --strict", ours["median_mbs"] / by_name["bedrock-alerts scan --strict (no pre-check)"]["median_mbs"], "—"),
     ]
-    starts = [(name, cold_start(RELEASE / name, 15)) for name in ("bedrock-s3-alerts", "bedrock-cwlogs-alerts")]
-    zips = [(f"{name} (x86-64 release)", zipped_size(RELEASE / name)) for name in ("bedrock-s3-alerts", "bedrock-cwlogs-alerts")]
-    for logical in ("S3AlertsFunction", "CwLogsAlertsFunction"):
+    functions = ("bedrock-s3-alerts", "bedrock-cwlogs-alerts", "bedrock-events-alerts")
+    starts = [(name, cold_start(RELEASE / name, 15)) for name in functions]
+    zips = [(f"{name} (x86-64 release)", zipped_size(RELEASE / name)) for name in functions]
+    for logical in ("S3AlertsFunction", "CwLogsAlertsFunction", "EventsAlertsFunction"):
         built = ROOT / ".aws-sam" / "build" / logical / "bootstrap"
         if built.exists():
             zips.append((f"{logical} (arm64, sam build)", zipped_size(built)))

@@ -362,3 +362,46 @@ fn prompts_and_outputs_never_reach_the_output() {
         assert!(!text.contains("CANARY"), "{format}");
     }
 }
+
+#[test]
+fn saved_bedrock_job_events_are_scanned_and_the_policy_knobs_apply() {
+    let saved = events("eventbridge-bedrock-job-events.json");
+    let output = run(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--exclude-status",
+            "Expired",
+            "--severity-override",
+            "PartiallyCompleted=ERROR",
+            &saved,
+        ],
+        None,
+    );
+    assert!(output.status.success());
+    let findings = json_lines(&output);
+    let got: Vec<(&str, &str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["source"].as_str().unwrap(),
+                f["status"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("bedrock_job", "Failed", "ERROR"),
+            ("bedrock_job", "PartiallyCompleted", "ERROR"),
+            ("bedrock_job", "FailedWithClientError", "ERROR"),
+            ("bedrock_job", "FailedWithServiceError", "ERROR"),
+        ]
+    );
+    assert!(findings.iter().all(|f| f["job_arn"].is_string()));
+    let summary = String::from_utf8_lossy(&output.stderr);
+    assert!(summary.contains("6 Bedrock job event(s)"), "{summary}");
+    assert!(summary.contains("1 unknown document(s)"), "{summary}");
+}
