@@ -126,9 +126,10 @@ impl Services {
     }
 
     /// Publishes alerts rendered outside the engine (alarm state changes) as they are, or
-    /// fails; then logs the summary line and metrics either way.
+    /// fails; then logs the summary line and metrics (with `counts`) either way.
     pub async fn deliver_as_is(
         &self,
+        counts: &Counts,
         alerts: &[AlertMessage],
         budget: &Budget,
     ) -> Result<usize, FunctionError> {
@@ -145,13 +146,7 @@ impl Services {
         } else {
             "publish failed"
         };
-        log_summary(
-            self,
-            &Counts::default(),
-            &self.collector(),
-            &delivered,
-            outcome,
-        );
+        log_summary(self, counts, &self.collector(), &delivered, outcome);
         Ok(published?)
     }
 

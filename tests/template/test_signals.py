@@ -20,7 +20,6 @@ from cfn import (
 )
 
 EMF_METRICS_PATH = ROOT / "shared" / "emf-metrics.json"
-METRICS_RS_PATH = ROOT / "shared" / "src" / "outputs" / "metrics.rs"
 EMF = json.loads(EMF_METRICS_PATH.read_text(encoding="utf-8"))
 
 
@@ -38,11 +37,6 @@ def emf_namespace_violations(listed: dict) -> list[str]:
 
 def test_emf_metrics_json_names_the_functions_namespace():
     assert emf_namespace_violations(EMF) == []
-
-
-def test_metrics_rs_reads_the_catalog():
-    source = METRICS_RS_PATH.read_text(encoding="utf-8")
-    assert 'include_str!("../../emf-metrics.json")' in source
 
 
 # ------------------------------------------------------------------------------------------
@@ -393,7 +387,9 @@ def rule_permission_violations(template: dict) -> list[str]:
         "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
         "Resource": "*",
         "Condition": {
-            "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+            # Only through SQS (the dead-letter queue), for this account's rules.
+            "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"},
+                             "kms:ViaService": {"Fn::Sub": "sqs.${AWS::Region}.amazonaws.com"}},
             "ArnLike": {"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*"}},
         },
     }

@@ -11,6 +11,7 @@ use bedrock_alerts::aws::bedrock_metrics::top_models;
 use bedrock_alerts::lambda::{Budget, FunctionError, Services};
 use bedrock_alerts::outputs::alerts::{render_alarm, TopModels};
 use bedrock_alerts::triggers::alarm_change::{self, AlarmChange, Notice};
+use bedrock_alerts::Counts;
 use lambda_runtime::LambdaEvent;
 use serde_json::{json, Value};
 
@@ -23,10 +24,20 @@ pub async fn handle(
         Some(Ok(change)) => alarm(services, &change, &budget).await,
         Some(Err(incomplete)) => {
             tracing::warn!(error = %incomplete, "ignored an alarm state change");
-            Ok(json!({ "alerts": 0 }))
+            let counts = Counts {
+                unknown_documents: 1,
+                ..Counts::default()
+            };
+            let sent = services.deliver_as_is(&counts, &[], &budget).await?;
+            Ok(json!({ "alerts": sent }))
         }
         None => {
-            let input = format!("lambda-event:{}", event.context.request_id);
+            // Named after the EventBridge event, which keeps its id when delivered again:
+            // a finding without a time is still the same finding (and alert id) then.
+            let input = match event.payload.get("id").and_then(Value::as_str) {
+                Some(id) => format!("eventbridge:{id}"),
+                None => format!("lambda-event:{}", event.context.request_id),
+            };
             let bytes = serde_json::to_vec(&event.payload).unwrap_or_default();
             let mut collector = services.collector();
             let report = services
@@ -51,23 +62,30 @@ async fn alarm(
 ) -> Result<Value, FunctionError> {
     let Some(notice) = change.notice() else {
         tracing::info!(alarm = %change.name, state = %change.state, "alarm state not sent");
-        return Ok(json!({ "alerts": 0 }));
+        let sent = services
+            .deliver_as_is(&Counts::default(), &[], budget)
+            .await?;
+        return Ok(json!({ "alerts": sent }));
     };
     // The models matter while the alarm fires; a resolution needs no lookup.
     let top = match (&change.bedrock_metric, notice) {
         (None, _) | (_, Notice::Resolved) => TopModels::NotApplicable,
         (Some(metric), Notice::Fired) => {
-            let lookup = top_models(&services.cloudwatch, metric, change.window);
-            match tokio::time::timeout_at(budget.read_until, lookup).await {
-                Ok(top) => top,
-                Err(_) => TopModels::Unavailable("CloudWatch did not answer in time".to_owned()),
-            }
+            top_models(
+                &services.cloudwatch,
+                metric,
+                change.window,
+                budget.read_until,
+            )
+            .await
         }
     };
     if let TopModels::Unavailable(why) = &top {
         tracing::warn!(alarm = %change.name, error = %why, "models behind the alarm left out");
     }
     let alert = render_alarm(change, notice, &top, &services.config.delivery.alerts);
-    let sent = services.deliver_as_is(&[alert], budget).await?;
+    let sent = services
+        .deliver_as_is(&Counts::default(), &[alert], budget)
+        .await?;
     Ok(json!({ "alerts": sent }))
 }

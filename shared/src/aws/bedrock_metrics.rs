@@ -1,19 +1,18 @@
 //! Which models an alarm on a Bedrock metric is about: `ListMetrics` finds the models that
-//! have the metric (dimension `ModelId`), `GetMetricData` sums it per model over the alarm's
-//! window. Calls grow with models, at most 500 per page, never with records.
+//! reported the metric lately (dimension `ModelId`), `GetMetricData` sums it per model over
+//! the alarm's window. Calls grow with models (500 per page), never with records.
 
 use crate::outputs::alerts::{TopModels, TOP_MODELS};
-use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
+use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, RecentlyActive};
 use aws_sdk_cloudwatch::Client;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
+use tokio::time::Instant;
 
 /// The namespace of Bedrock's own metrics.
 pub const BEDROCK_NAMESPACE: &str = "AWS/Bedrock";
 const MODEL_ID: &str = "ModelId";
-/// Queries `GetMetricData` takes in one call.
-const QUERIES_PER_CALL: usize = 500;
-/// Models looked at, at most (the first page of `ListMetrics`).
+/// Models looked at, at most: the queries `GetMetricData` takes in one call.
 const MAX_MODELS: usize = 500;
 
 /// Why the models could not be listed.
@@ -26,15 +25,17 @@ pub enum LookupError {
 }
 
 /// The models with the most of `metric` in `window`, largest first, or why CloudWatch could
-/// not say.
+/// not say (also when it has not answered by `deadline`).
 pub async fn top_models(
     client: &Client,
     metric: &str,
     window: (DateTime<Utc>, DateTime<Utc>),
+    deadline: Instant,
 ) -> TopModels {
-    match sums_by_model(client, metric, window).await {
-        Ok(sums) => TopModels::Found(largest(sums)),
-        Err(error) => TopModels::Unavailable(error.to_string()),
+    match tokio::time::timeout_at(deadline, sums_by_model(client, metric, window)).await {
+        Ok(Ok(sums)) => TopModels::Found(largest(sums)),
+        Ok(Err(error)) => TopModels::Unavailable(error.to_string()),
+        Err(_) => TopModels::Unavailable("CloudWatch did not answer in time".to_owned()),
     }
 }
 
@@ -43,58 +44,74 @@ async fn sums_by_model(
     metric: &str,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<BTreeMap<String, f64>, LookupError> {
-    let listed = client
-        .list_metrics()
-        .namespace(BEDROCK_NAMESPACE)
-        .metric_name(metric)
-        .send()
-        .await
-        .map_err(|error| LookupError::List(error_text(&error)))?;
-    let models: Vec<String> = listed
-        .metrics()
+    let models = models_with(client, metric).await?;
+    if models.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let queries: Vec<MetricDataQuery> = models
         .iter()
-        .filter_map(|listed| match listed.dimensions() {
-            [only] if only.name() == Some(MODEL_ID) => only.value().map(str::to_owned),
-            _ => None,
-        })
-        .take(MAX_MODELS)
+        .enumerate()
+        .map(|(index, model)| query(index, metric, model))
         .collect();
     let mut sums = BTreeMap::new();
-    for chunk in models.chunks(QUERIES_PER_CALL) {
-        let queries: Vec<MetricDataQuery> = chunk
-            .iter()
-            .enumerate()
-            .map(|(index, model)| query(index, metric, model))
-            .collect();
-        let mut next_token = None;
-        loop {
-            let page = client
-                .get_metric_data()
-                .set_metric_data_queries(Some(queries.clone()))
-                .start_time(minute_floor(start))
-                .end_time(minute_ceil(end))
-                .set_next_token(next_token)
-                .send()
-                .await
-                .map_err(|error| LookupError::Data(error_text(&error)))?;
-            for result in page.metric_data_results() {
-                let model = result
-                    .id()
-                    .and_then(|id| id.strip_prefix('m'))
-                    .and_then(|index| index.parse::<usize>().ok())
-                    .and_then(|index| chunk.get(index));
-                if let Some(model) = model {
-                    let sum: f64 = result.values().iter().sum();
-                    *sums.entry(model.clone()).or_insert(0.0) += sum;
-                }
-            }
-            next_token = page.next_token().map(str::to_owned);
-            if next_token.is_none() {
-                break;
+    let mut next_token = None;
+    loop {
+        let page = client
+            .get_metric_data()
+            .set_metric_data_queries(Some(queries.clone()))
+            .start_time(minute_floor(start))
+            .end_time(minute_ceil(end))
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(|error| LookupError::Data(error_text(&error)))?;
+        for result in page.metric_data_results() {
+            let model = result
+                .id()
+                .and_then(|id| id.strip_prefix('m'))
+                .and_then(|index| index.parse::<usize>().ok())
+                .and_then(|index| models.get(index));
+            if let Some(model) = model {
+                let sum: f64 = result.values().iter().sum();
+                *sums.entry(model.clone()).or_insert(0.0) += sum;
             }
         }
+        next_token = page.next_token().map(str::to_owned);
+        if next_token.is_none() {
+            return Ok(sums);
+        }
     }
-    Ok(sums)
+}
+
+/// The models that reported `metric` in the last three hours (dimension `ModelId` alone),
+/// at most [`MAX_MODELS`], following `ListMetrics`' pages.
+async fn models_with(client: &Client, metric: &str) -> Result<Vec<String>, LookupError> {
+    let mut models = Vec::new();
+    let mut next_token = None;
+    loop {
+        let page = client
+            .list_metrics()
+            .namespace(BEDROCK_NAMESPACE)
+            .metric_name(metric)
+            .recently_active(RecentlyActive::Pt3H)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(|error| LookupError::List(error_text(&error)))?;
+        models.extend(
+            page.metrics()
+                .iter()
+                .filter_map(|listed| match listed.dimensions() {
+                    [only] if only.name() == Some(MODEL_ID) => only.value().map(str::to_owned),
+                    _ => None,
+                }),
+        );
+        next_token = page.next_token().map(str::to_owned);
+        if next_token.is_none() || models.len() >= MAX_MODELS {
+            models.truncate(MAX_MODELS);
+            return Ok(models);
+        }
+    }
 }
 
 /// One model's sum per minute; ids are `m<index>` (query ids must start with a letter).

@@ -170,18 +170,24 @@ impl<'e, 's> Scan<'e, 's> {
     /// even one holding log records (no log delivery writes arrays).
     fn list(&mut self, bytes: &[u8], context: &Context<'_>, nesting: u8) -> Result<(), ParseError> {
         let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(bytes)?;
-        let docs = items
+        let docs: Vec<_> = items
             .iter()
             .map(|item| Document::parse_str(item.get()))
-            .collect::<Result<Vec<_>, _>>()?;
-        if !docs.iter().any(|doc| doc.kind == Kind::BedrockEvent) {
+            .collect();
+        let is_event = |doc: &Result<Document<'_>, ParseError>| {
+            doc.as_ref().is_ok_and(|doc| doc.kind == Kind::BedrockEvent)
+        };
+        if !docs.iter().any(is_event) {
             self.counts.unknown_documents += 1;
             return Ok(());
         }
         for doc in &docs {
-            match doc.kind {
-                Kind::BedrockEvent => self.document(doc, context, nesting + 1),
-                _ => self.counts.unknown_documents += 1,
+            match doc {
+                Ok(doc) if doc.kind == Kind::BedrockEvent => {
+                    self.document(doc, context, nesting + 1);
+                }
+                Ok(_) => self.counts.unknown_documents += 1,
+                Err(error) => self.bad_record(context, error.to_string()),
             }
         }
         Ok(())

@@ -90,29 +90,30 @@ pub fn emf_lines(context: &MetricContext, counts: &Counts, delivery: Delivery) -
     let mut fields = Map::new();
     fields.insert("FunctionName".into(), json!(context.function_name));
     let mut lines = vec![document(context, &["FunctionName"], &totals, fields)];
-    let breakdowns = counts
-        .by_status
-        .iter()
-        .map(|(key, count)| {
-            let (source, status) = key.split_once('/').unwrap_or(("unknown", key));
-            (
-                ["Source", "Status"].as_slice(),
-                vec![source, status],
-                *count,
-            )
-        })
-        .chain(
-            counts
-                .model_errors
-                .iter()
-                .map(|(model, count)| (["ModelId"].as_slice(), vec![model.as_str()], *count)),
-        );
-    for (dimensions, values, count) in breakdowns {
+    let by_status = counts.by_status.iter().map(|(key, count)| {
+        let (source, status) = key.split_once('/').unwrap_or(("unknown", key));
+        (
+            "Findings",
+            ["Source", "Status"].as_slice(),
+            vec![source, status],
+            *count,
+        )
+    });
+    let by_model = counts.model_errors.iter().map(|(model, count)| {
+        (
+            "ModelErrors",
+            ["ModelId"].as_slice(),
+            vec![model.as_str()],
+            *count,
+        )
+    });
+    for (name, dimensions, values, count) in by_status.chain(by_model) {
         let mut fields = Map::new();
         for (dimension, value) in dimensions.iter().zip(values) {
             fields.insert((*dimension).into(), json!(value));
         }
         let metrics: Vec<(&str, u64, &str)> = with_dimensions(dimensions)
+            .filter(|metric| metric.name == name)
             .map(|metric| (metric.name.as_str(), count, metric.unit.as_str()))
             .collect();
         lines.push(document(context, dimensions, &metrics, fields));

@@ -91,7 +91,7 @@ pub fn classify(doc: &RawDocument<'_>) -> Result<Option<Finding>, UnknownEvent> 
         _ => return Err(UnknownEvent),
     };
     let status = state.status.ok_or(UnknownEvent)?;
-    let Some(severity) = severity_of(&status) else {
+    let Some((severity, status)) = verdict(&status) else {
         return Ok(None);
     };
     let mut finding = Finding::new(severity, Source::BedrockJob, status);
@@ -113,16 +113,20 @@ pub fn classify(doc: &RawDocument<'_>) -> Result<Option<Finding>, UnknownEvent> 
     Ok(Some(finding))
 }
 
-/// ERROR for a failure, WARN for a job that ended short, nothing for the other states.
-fn severity_of(status: &str) -> Option<Severity> {
-    match status.to_ascii_lowercase().as_str() {
-        "failed" => Some(Severity::Error),
-        "partiallycompleted" | "expired" => Some(Severity::Warn),
-        _ if status == FAILED_WITH_CLIENT_ERROR || status == FAILED_WITH_SERVICE_ERROR => {
-            Some(Severity::Error)
-        }
-        _ => None,
-    }
+/// ERROR for a failure, WARN for a job that ended short, nothing for the other states. The
+/// status is matched without regard to case and reported as AWS documents it, so the policy
+/// knobs name one spelling.
+fn verdict(status: &str) -> Option<(Severity, &'static str)> {
+    [
+        ("Failed", Severity::Error),
+        (FAILED_WITH_CLIENT_ERROR, Severity::Error),
+        (FAILED_WITH_SERVICE_ERROR, Severity::Error),
+        ("PartiallyCompleted", Severity::Warn),
+        ("Expired", Severity::Warn),
+    ]
+    .into_iter()
+    .find(|(known, _)| known.eq_ignore_ascii_case(status))
+    .map(|(known, severity)| (severity, known))
 }
 
 #[cfg(test)]
@@ -176,7 +180,10 @@ mod tests {
 
     #[test]
     fn batch_jobs_that_end_short_are_warnings_and_the_odd_time_parses() {
-        for status in ["PartiallyCompleted", "Expired"] {
+        for (sent, status) in [
+            ("PartiallyCompleted", "PartiallyCompleted"),
+            ("EXPIRED", "Expired"),
+        ] {
             let finding = classify_json(event(
                 BATCH_INFERENCE,
                 "Wed Aug 28 22:58:30 UTC 2024",
@@ -184,7 +191,7 @@ mod tests {
                     "accountId": "111122223333", "batchJobName": "nightly",
                     "batchJobArn": "arn:aws:bedrock:us-east-1:111122223333:model-invocation-job/k2a9",
                     "batchModelId": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
-                    "status": status, "failureMessage": "",
+                    "status": sent, "failureMessage": "",
                 }),
             ))
             .unwrap()

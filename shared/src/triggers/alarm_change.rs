@@ -4,7 +4,7 @@
 //! alarm's name and new state, without which there is nothing to say.
 
 use crate::records::fields::{at, text};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use serde_json::Value;
 
 /// The detail-type of an alarm's state change.
@@ -17,6 +17,8 @@ pub const OK: &str = "OK";
 
 /// Seconds looked back when the event names no window or period.
 const DEFAULT_WINDOW_SECS: i64 = 300;
+/// The longest period an alarm can have (CloudWatch allows up to a day).
+const MAX_PERIOD_SECS: i64 = 86_400;
 
 /// One alarm state change.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +71,7 @@ fn read(event: &Value) -> Result<AlarmChange, Incomplete> {
         .and_then(|data| serde_json::from_str(&data).ok());
     let reason_data = reason_data.as_ref();
     let changed_at = time(at(detail, &["state", "timestamp"])).or_else(|| time(event.get("time")));
-    let end = reason_data
+    let queried = reason_data
         .and_then(|data| time(data.get("queryDate")))
         .or(changed_at)
         .unwrap_or_else(Utc::now);
@@ -77,12 +79,24 @@ fn read(event: &Value) -> Result<AlarmChange, Incomplete> {
         .and_then(|data| data.get("period"))
         .or_else(|| period_of(detail))
         .and_then(Value::as_i64)
-        .filter(|p| *p > 0)
+        .filter(|p| (1..=MAX_PERIOD_SECS).contains(p))
         .unwrap_or(DEFAULT_WINDOW_SECS);
-    let start = reason_data
+    let period = TimeDelta::seconds(period);
+    // The evaluated period: from `startDate` for one period (the query ran a little after
+    // it ended), else the period before the query.
+    let started = reason_data
         .and_then(|data| time(data.get("startDate")))
-        .filter(|start| *start < end)
-        .unwrap_or_else(|| end - chrono::Duration::seconds(period));
+        .filter(|start| *start < queried);
+    let window = match started {
+        Some(start) => (
+            start,
+            queried.min(start.checked_add_signed(period).unwrap_or(queried)),
+        ),
+        None => (
+            queried.checked_sub_signed(period).unwrap_or(queried),
+            queried,
+        ),
+    };
     Ok(AlarmChange {
         arn: text(event.get("resources").and_then(|r| r.get(0)))
             .or_else(|| text(detail.get("alarmArn"))),
@@ -96,16 +110,17 @@ fn read(event: &Value) -> Result<AlarmChange, Incomplete> {
         account_id: text(event.get("account")),
         region: text(event.get("region")),
         bedrock_metric: bedrock_metric(detail),
-        window: (start, end),
+        window,
     })
 }
 
 impl AlarmChange {
-    /// Firing and resolving are sent; other transitions (to `INSUFFICIENT_DATA`) are not.
+    /// Firing, and going back to `OK` from it, are sent; other transitions (to
+    /// `INSUFFICIENT_DATA`, or to `OK` from it as every new alarm does) are not.
     pub fn notice(&self) -> Option<Notice> {
-        match self.state.as_str() {
-            ALARM => Some(Notice::Fired),
-            OK => Some(Notice::Resolved),
+        match (self.state.as_str(), self.previous_state.as_deref()) {
+            (ALARM, _) => Some(Notice::Fired),
+            (OK, Some(ALARM)) => Some(Notice::Resolved),
             _ => None,
         }
     }
@@ -121,8 +136,8 @@ fn time(value: Option<&Value>) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// The newest evaluated value: the first of `recentDatapoints` (newest first), else the
-/// last of `evaluatedDatapoints`.
+/// The newest evaluated value: the first of `recentDatapoints`, else of
+/// `evaluatedDatapoints` (both list the newest first).
 fn last_value(data: &Value) -> Option<f64> {
     let recent = data.get("recentDatapoints").and_then(Value::as_array);
     recent
@@ -213,8 +228,9 @@ mod tests {
             change.bedrock_metric.as_deref(),
             Some("InvocationThrottles")
         );
+        // The evaluated period, not up to when the query ran.
         assert_eq!(change.window.0.to_rfc3339(), "2026-11-20T14:05:00+00:00");
-        assert_eq!(change.window.1.timestamp(), 1_795_183_830);
+        assert_eq!(change.window.1.to_rfc3339(), "2026-11-20T14:10:00+00:00");
         assert_eq!(change.notice(), Some(Notice::Fired));
     }
 
@@ -224,6 +240,12 @@ mod tests {
         assert_eq!(ok.notice(), Some(Notice::Resolved));
         let unknown = parse(&event("INSUFFICIENT_DATA", "OK")).unwrap().unwrap();
         assert_eq!(unknown.notice(), None);
+        let created = parse(&event("OK", "INSUFFICIENT_DATA")).unwrap().unwrap();
+        assert_eq!(
+            created.notice(),
+            None,
+            "a new alarm's first OK resolves nothing"
+        );
     }
 
     #[test]
@@ -248,5 +270,14 @@ mod tests {
         assert_eq!(change.bedrock_metric, None);
         assert_eq!(change.threshold, None);
         assert_eq!((change.window.1 - change.window.0).num_seconds(), 60);
+    }
+
+    #[test]
+    fn an_absurd_period_falls_back_to_five_minutes() {
+        let mut odd = event("ALARM", "OK");
+        let data = serde_json::json!({ "period": 100_000_000_000_000_000_i64 });
+        odd["detail"]["state"]["reasonData"] = json!(data.to_string());
+        let change = parse(&odd).unwrap().unwrap();
+        assert_eq!((change.window.1 - change.window.0).num_seconds(), 300);
     }
 }

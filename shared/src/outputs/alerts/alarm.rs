@@ -70,6 +70,8 @@ pub fn render_alarm(
         "kind": kind, "count": 1,
         "first_timestamp": change.timestamp, "last_timestamp": change.timestamp,
         "account_id": change.account_id, "region": change.region,
+        "knowledge_base_id": null, "data_source_id": null, "ingestion_job_id": null,
+        "model_id": null, "operation": null,
         "reasons": change.reason.iter().collect::<Vec<_>>(),
         "next_steps": [format!("Open the alarm in the console: {console_url}")],
         "items": [], "items_omitted": 0,
