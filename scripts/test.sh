@@ -5,7 +5,8 @@
 #      tests/fixtures/bad-inputs/ are byte for byte what scripts/make_events.py and
 #      scripts/make_bad_inputs.py write
 #   2. cargo fmt --check, clippy (-D warnings), and every Rust unit/integration test
-#   3. the generators' own tests (their --check catches an edited copy)
+#   3. the generators' own tests (their --check catches an edited copy), and the alert
+#      payload's JSON Schema against the golden payloads and the README's field table
 #   4. cfn-lint, sam validate --lint, the template tests (policies, and the subscription
 #      filter patterns against the classifier, through the CLI cargo test built) and checkov
 #   5. sam build (rust-cargolambda, arm64 bootstrap binaries)
@@ -42,6 +43,9 @@ export PATH="$PWD/.venv/bin:$PATH"
 
 step "Sample generators: --check catches an edited copy"
 pytest -q tests/scripts
+
+step "Alert payload schema: schema/alert-v1.schema.json against the golden payloads and the README"
+pytest -q tests/schema
 
 step "Template: cfn-lint, sam validate --lint, template tests, checkov"
 cfn-lint template.yaml

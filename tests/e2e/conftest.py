@@ -32,9 +32,15 @@ import boto3
 import pytest
 import requests
 from cloudwatch_bridge import CloudWatchBridge
+from jsonschema import Draft202012Validator
 from faultproxy import FaultProxy, Faults
 
 ROOT = Path(__file__).resolve().parents[2]
+# The published payload schema; dates are checked too (rfc3339-validator is installed).
+ALERT_SCHEMA = Draft202012Validator(
+    json.loads((ROOT / "schema" / "alert-v1.schema.json").read_text(encoding="utf-8")),
+    format_checker=Draft202012Validator.FORMAT_CHECKER,
+)
 EVENTS = ROOT / "events"
 SAMPLE_BUCKET = "bedrock-alerts-logs-111122223333"
 REGION = "us-east-1"
@@ -164,6 +170,8 @@ class Aws:
                 envelope = json.loads(message["Body"])
                 envelope["_attributes"] = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
                 envelope["_payload"] = json.loads(envelope["Message"])
+                # Every message any e2e test reads is a valid alert/v1 payload.
+                ALERT_SCHEMA.validate(envelope["_payload"])
                 envelope["_sqs"] = message.get("Attributes", {})
                 found.append(envelope)
                 self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
