@@ -42,6 +42,14 @@ fn json_lines(output: &Output) -> Vec<Value> {
         .collect()
 }
 
+/// The named string fields of each finding, in order.
+fn fields<'a>(findings: &'a [Value], names: &[&str]) -> Vec<Vec<&'a str>> {
+    findings
+        .iter()
+        .map(|f| names.iter().map(|n| f[*n].as_str().unwrap()).collect())
+        .collect()
+}
+
 fn statuses(findings: &[Value]) -> Vec<&str> {
     findings
         .iter()
@@ -162,21 +170,12 @@ fn status_filters_and_severity_overrides() {
         None,
     );
     let findings = json_lines(&output);
-    let got: Vec<(&str, &str)> = findings
-        .iter()
-        .map(|f| {
-            (
-                f["status"].as_str().unwrap(),
-                f["severity"].as_str().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
-        got,
-        vec![
-            ("EMBEDDING_FAILED", "ERROR"),
-            ("INDEXING_FAILED", "ERROR"),
-            ("COMPLETE", "ERROR")
+        fields(&findings, &["status", "severity"]),
+        [
+            ["EMBEDDING_FAILED", "ERROR"],
+            ["INDEXING_FAILED", "ERROR"],
+            ["COMPLETE", "ERROR"]
         ]
     );
     let only = run(
@@ -381,23 +380,13 @@ fn saved_bedrock_job_events_are_scanned_and_the_policy_knobs_apply() {
     );
     assert!(output.status.success());
     let findings = json_lines(&output);
-    let got: Vec<(&str, &str, &str)> = findings
-        .iter()
-        .map(|f| {
-            (
-                f["source"].as_str().unwrap(),
-                f["status"].as_str().unwrap(),
-                f["severity"].as_str().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
-        got,
-        vec![
-            ("bedrock_job", "Failed", "ERROR"),
-            ("bedrock_job", "PartiallyCompleted", "ERROR"),
-            ("bedrock_job", "FailedWithClientError", "ERROR"),
-            ("bedrock_job", "FailedWithServiceError", "ERROR"),
+        fields(&findings, &["source", "status", "severity"]),
+        [
+            ["bedrock_job", "Failed", "ERROR"],
+            ["bedrock_job", "PartiallyCompleted", "ERROR"],
+            ["bedrock_job", "FailedWithClientError", "ERROR"],
+            ["bedrock_job", "FailedWithServiceError", "ERROR"],
         ]
     );
     assert!(findings.iter().all(|f| f["job_arn"].is_string()));

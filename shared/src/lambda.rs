@@ -125,6 +125,27 @@ impl Services {
         }
     }
 
+    /// Runs the engine over one event's bytes (named `input` in findings) and delivers what
+    /// it found. The handler's answer: findings and alerts sent. `unknown` is logged when
+    /// the event held nothing the engine knows.
+    pub async fn scan_event(
+        &self,
+        input: &str,
+        bytes: Vec<u8>,
+        budget: &Budget,
+        unknown: &str,
+    ) -> Result<serde_json::Value, FunctionError> {
+        let mut collector = self.collector();
+        let report = self
+            .engine
+            .scan_bytes(input, bytes, &mut |f| collector.push(f));
+        if report.counts.unknown_documents > 0 {
+            tracing::warn!("{unknown}");
+        }
+        let sent = self.deliver(&report.counts, &collector, budget).await?;
+        Ok(serde_json::json!({ "findings": collector.findings(), "alerts": sent }))
+    }
+
     /// Publishes alerts rendered outside the engine (alarm state changes) as they are, or
     /// fails; then logs the summary line and metrics (with `counts`) either way.
     pub async fn deliver_as_is(

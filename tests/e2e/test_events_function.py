@@ -199,13 +199,20 @@ def check_alarm_alert(message: dict, event: dict, status: str, kind: str, previo
     return payload
 
 
-def test_alarm_goes_out_in_the_alert_schema_on_a_standard_topic(aws, setup):
+@pytest.mark.parametrize(
+    ("sample", "state", "kind", "previous", "value"),
+    [(ALARM_EVENT, "ALARM", "new", "OK", 37), (OK_EVENT, "OK", "resolved", "ALARM", 2)],
+    ids=["fired", "resolved"],
+)
+def test_alarm_state_change_goes_out_in_the_alert_schema_on_a_standard_topic(
+        aws, setup, sample, state, kind, previous, value):
+    """Firing is kind new; back to OK from ALARM is kind resolved."""
     _, queue, function = setup
-    event = load_event(ALARM_EVENT)
-    kind, response = function.invoke(event)
-    assert kind == "response", response
+    event = load_event(sample)
+    outcome, response = function.invoke(event)
+    assert outcome == "response", response
     assert response["alerts"] == 1
-    check_alarm_alert(only_message(aws, queue), event, "ALARM", "new", "OK", 37)
+    check_alarm_alert(only_message(aws, queue), event, state, kind, previous, value)
 
 
 def test_alarm_goes_out_in_the_alert_schema_on_a_fifo_topic(aws, start_function):
@@ -222,15 +229,6 @@ def test_alarm_goes_out_in_the_alert_schema_on_a_fifo_topic(aws, start_function)
     payload = check_alarm_alert(message, event, "ALARM", "new", "OK", 37)
     assert message["_sqs"]["MessageGroupId"] == payload["group_id"]
     assert message["_sqs"]["MessageDeduplicationId"] == payload["id"]
-
-
-def test_alarm_back_to_ok_is_sent_as_resolved(aws, setup):
-    _, queue, function = setup
-    event = load_event(OK_EVENT)
-    kind, response = function.invoke(event)
-    assert kind == "response", response
-    assert response["alerts"] == 1
-    check_alarm_alert(only_message(aws, queue), event, "OK", "resolved", "ALARM", 2)
 
 
 def test_alarm_and_its_resolution_share_a_group(aws, setup):

@@ -710,6 +710,15 @@ STATE_GRANTS = {  # the S3 function also runs the flush, which queries the index
 }
 
 
+def settings(template: dict):
+    """The stack as deployed under each setting the roles depend on: RepeatIntervalMinutes on
+    (15) and off (0), and UseKmsKey on and off, as (minutes, use_kms, stack)."""
+    for minutes in (15, 0):
+        for use_kms in ("true", "false"):
+            params = parameters(template, RepeatIntervalMinutes=minutes, UseKmsKey=use_kms)
+            yield minutes, use_kms, {**template, "Resources": deployed(template, params)}
+
+
 def alert_state_access_violations(template: dict) -> list[str]:
     """Each function may dynamodb:GetItem, PutItem and UpdateItem on the state table, and the
     S3 function (which runs the flush) dynamodb:Query on its index `due`: no other DynamoDB
@@ -717,25 +726,22 @@ def alert_state_access_violations(template: dict) -> list[str]:
     with RepeatIntervalMinutes 0 no DynamoDB access at all. With UseKmsKey each role may
     kms:Decrypt with the stack's key, which DynamoDB needs to read the table for it."""
     violations = []
-    for minutes in (15, 0):
-        for use_kms in ("true", "false"):
-            params = parameters(template, RepeatIntervalMinutes=minutes, UseKmsKey=use_kms)
-            stack = {**template, "Resources": deployed(template, params)}
-            for function in FUNCTIONS:
-                want = STATE_GRANTS[function] if minutes else set()
-                granted = set()
-                for s in identity_statements(stack, function):
-                    dynamodb = [a for a in s.actions if str(a).lower().startswith("dynamodb:")]
-                    if dynamodb and (s.effect != "Allow" or "Condition" in s.body):
-                        violations.append(f"{s.where}: {dynamodb} with Effect {s.effect} or a condition")
-                    granted |= {(action, repr(resource)) for action in dynamodb for resource in s.resources}
-                if granted != want:
-                    violations.append(f"RepeatIntervalMinutes={minutes} UseKmsKey={use_kms}: {function} may "
-                                      f"{sorted(granted)}, want {sorted(want)}")
-                can_decrypt = any(s.effect == "Allow" and "kms:Decrypt" in s.actions and s.resources == [KMS_KEY_ARN]
-                                  for s in identity_statements(stack, function))
-                if minutes and use_kms == "true" and not can_decrypt:
-                    violations.append(f"{function}: cannot kms:Decrypt with the stack's key (the state table's)")
+    for minutes, use_kms, stack in settings(template):
+        for function in FUNCTIONS:
+            want = STATE_GRANTS[function] if minutes else set()
+            granted = set()
+            for s in identity_statements(stack, function):
+                dynamodb = [a for a in s.actions if str(a).lower().startswith("dynamodb:")]
+                if dynamodb and (s.effect != "Allow" or "Condition" in s.body):
+                    violations.append(f"{s.where}: {dynamodb} with Effect {s.effect} or a condition")
+                granted |= {(action, repr(resource)) for action in dynamodb for resource in s.resources}
+            if granted != want:
+                violations.append(f"RepeatIntervalMinutes={minutes} UseKmsKey={use_kms}: {function} may "
+                                  f"{sorted(granted)}, want {sorted(want)}")
+            can_decrypt = any(s.effect == "Allow" and "kms:Decrypt" in s.actions and s.resources == [KMS_KEY_ARN]
+                              for s in identity_statements(stack, function))
+            if minutes and use_kms == "true" and not can_decrypt:
+                violations.append(f"{function}: cannot kms:Decrypt with the stack's key (the state table's)")
     return violations
 
 
@@ -767,24 +773,21 @@ def role_grant_violations(template: dict) -> list[str]:
     on and off and UseKmsKey on and off: nothing more, nothing missing, no Deny, and no
     condition on anything but S3."""
     violations = []
-    for minutes in (15, 0):
-        for use_kms in ("true", "false"):
-            params = parameters(template, RepeatIntervalMinutes=minutes, UseKmsKey=use_kms)
-            stack = {**template, "Resources": deployed(template, params)}
-            for function in FUNCTIONS:
-                log_group = function_properties(template, function).get("LoggingConfig", {}).get("LogGroup", {})
-                want = role_grants(function, _ref(log_group) or "?", bool(minutes), use_kms == "true")
-                granted = set()
-                for s in identity_statements(stack, function):
-                    actions = [a for a in s.actions if not str(a).lower().startswith("s3:")]
-                    if actions and (s.effect != "Allow" or "Condition" in s.body):
-                        violations.append(f"{s.where}: {actions} with Effect {s.effect} or a condition")
-                    granted |= {(action, repr(resource)) for action in actions for resource in s.resources}
-                where = f"RepeatIntervalMinutes={minutes} UseKmsKey={use_kms}: {function}"
-                if extra := granted - want:
-                    violations.append(f"{where} may also {sorted(extra)}")
-                if missing := want - granted:
-                    violations.append(f"{where} may not {sorted(missing)}")
+    for minutes, use_kms, stack in settings(template):
+        for function in FUNCTIONS:
+            log_group = function_properties(template, function).get("LoggingConfig", {}).get("LogGroup", {})
+            want = role_grants(function, _ref(log_group) or "?", bool(minutes), use_kms == "true")
+            granted = set()
+            for s in identity_statements(stack, function):
+                actions = [a for a in s.actions if not str(a).lower().startswith("s3:")]
+                if actions and (s.effect != "Allow" or "Condition" in s.body):
+                    violations.append(f"{s.where}: {actions} with Effect {s.effect} or a condition")
+                granted |= {(action, repr(resource)) for action in actions for resource in s.resources}
+            where = f"RepeatIntervalMinutes={minutes} UseKmsKey={use_kms}: {function}"
+            if extra := granted - want:
+                violations.append(f"{where} may also {sorted(extra)}")
+            if missing := want - granted:
+                violations.append(f"{where} may not {sorted(missing)}")
     return violations
 
 

@@ -7,7 +7,7 @@
 use bedrock_alerts::lambda::{FunctionError, Services};
 use lambda_runtime::LambdaEvent;
 use serde_json::value::RawValue;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The event arrives as the runtime read it (checked to be JSON, nothing parsed into
 /// values), and the engine frames those very bytes.
@@ -19,15 +19,13 @@ pub async fn handle(
     let bytes = Box::<str>::from(event.payload)
         .into_boxed_bytes()
         .into_vec();
-    let mut collector = services.collector();
-    let report = services
-        .engine
-        .scan_bytes(&input, bytes, &mut |f| collector.push(f));
-    let counts = report.counts;
-    if counts.unknown_documents > 0 {
-        tracing::warn!("ignored an event that is neither a CloudWatch Logs nor a Kinesis event");
-    }
     let budget = services.budget(event.context.deadline());
-    let sent = services.deliver(&counts, &collector, &budget).await?;
-    Ok(json!({ "findings": collector.findings(), "alerts": sent }))
+    services
+        .scan_event(
+            &input,
+            bytes,
+            &budget,
+            "ignored an event that is neither a CloudWatch Logs nor a Kinesis event",
+        )
+        .await
 }

@@ -39,18 +39,8 @@ pub async fn handle(
                 None => format!("lambda-event:{}", event.context.request_id),
             };
             let bytes = serde_json::to_vec(&event.payload).unwrap_or_default();
-            let mut collector = services.collector();
-            let report = services
-                .engine
-                .scan_bytes(&input, bytes, &mut |f| collector.push(f));
-            let counts = report.counts;
-            if counts.unknown_documents > 0 {
-                tracing::warn!(
-                    "ignored an event that is not a Bedrock job event bedrock-alerts knows"
-                );
-            }
-            let sent = services.deliver(&counts, &collector, &budget).await?;
-            Ok(json!({ "findings": collector.findings(), "alerts": sent }))
+            let unknown = "ignored an event that is not a Bedrock job event bedrock-alerts knows";
+            services.scan_event(&input, bytes, &budget, unknown).await
         }
     }
 }
