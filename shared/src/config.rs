@@ -39,6 +39,12 @@ pub struct Config {
 pub struct DeliveryConfig {
     /// `ALERT_TOPIC_ARN` (required): where alerts go. A `.fifo` topic gets dedup ids.
     pub topic_arn: String,
+    /// `CHAT_TOPIC_ARN` (optional): every alert also goes here, as an Amazon Q Developer in
+    /// chat applications custom notification.
+    pub chat_topic_arn: Option<String>,
+    /// `EVENT_BUS` (optional): `default`, a bus name or a bus ARN; every alert also goes
+    /// there as an event (source `bedrock-alerts`, detail-type `Bedrock Alert`).
+    pub event_bus: Option<String>,
     /// `MIN_SEVERITY` (`WARN`|`ERROR`, default `WARN`): findings below it are not sent.
     pub min_severity: Severity,
     /// `ITEMS_PER_ALERT` (default 10), `MAX_ALERTS_PER_INVOCATION` (default 50).
@@ -90,6 +96,8 @@ impl DeliveryConfig {
     pub fn to(topic_arn: impl Into<String>) -> DeliveryConfig {
         DeliveryConfig {
             topic_arn: topic_arn.into(),
+            chat_topic_arn: None,
+            event_bus: None,
             min_severity: Severity::Warn,
             alerts: AlertOptions::default(),
             publish_max_attempts: DEFAULT_PUBLISH_MAX_ATTEMPTS,
@@ -125,9 +133,30 @@ impl Config {
                 .filter(|v| !v.is_empty())
         };
         let topic_arn = get("ALERT_TOPIC_ARN").ok_or(ConfigError::Missing("ALERT_TOPIC_ARN"))?;
-        if !(topic_arn.starts_with("arn:") && topic_arn.contains(":sns:")) {
-            return Err(invalid("ALERT_TOPIC_ARN", &topic_arn, "an SNS topic ARN"));
-        }
+        let sns_arn = |name: &'static str, arn: String| {
+            if arn.starts_with("arn:") && arn.contains(":sns:") {
+                Ok(arn)
+            } else {
+                Err(invalid(name, &arn, "an SNS topic ARN"))
+            }
+        };
+        let topic_arn = sns_arn("ALERT_TOPIC_ARN", topic_arn)?;
+        let chat_topic_arn = get("CHAT_TOPIC_ARN")
+            .map(|arn| sns_arn("CHAT_TOPIC_ARN", arn))
+            .transpose()?;
+        let event_bus = get("EVENT_BUS")
+            .map(|bus| {
+                if is_event_bus(&bus) {
+                    Ok(bus)
+                } else {
+                    Err(invalid(
+                        "EVENT_BUS",
+                        &bus,
+                        "default, an event bus name or an event bus ARN",
+                    ))
+                }
+            })
+            .transpose()?;
         let min_severity = match get("MIN_SEVERITY") {
             None => Severity::Warn,
             Some(v) => {
@@ -170,6 +199,8 @@ impl Config {
         Ok(Config {
             delivery: DeliveryConfig {
                 topic_arn,
+                chat_topic_arn,
+                event_bus,
                 min_severity,
                 alerts: AlertOptions {
                     items_per_alert: number(
@@ -223,6 +254,17 @@ impl Config {
     pub fn engine(&self) -> Engine {
         Engine::new(self.engine_policy.clone(), self.limits.clone())
     }
+}
+
+/// An event bus name (1 to 256 of `A-Z a-z 0-9 . - _ /`) or an event bus ARN.
+fn is_event_bus(bus: &str) -> bool {
+    if bus.starts_with("arn:") {
+        return bus.contains(":events:") && bus.contains(":event-bus/");
+    }
+    (1..=256).contains(&bus.len())
+        && bus
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/'))
 }
 
 /// CPUs this process may use (Lambda gives up to 6 vCPUs, by memory size).
@@ -367,6 +409,38 @@ mod tests {
         assert_eq!(config.delivery.alerts.max_alerts, 5);
         assert!(config.s3_force_path_style);
         assert!(config.object_concurrency >= 1);
+    }
+
+    #[test]
+    fn the_chat_topic_and_the_event_bus_are_optional_and_checked() {
+        let with = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("ALERT_TOPIC_ARN", TOPIC)];
+            all.extend_from_slice(pairs);
+            config(&all).map(|c| (c.delivery.chat_topic_arn, c.delivery.event_bus))
+        };
+        assert_eq!(
+            with(&[("CHAT_TOPIC_ARN", ""), ("EVENT_BUS", " ")]),
+            Ok((None, None))
+        );
+        let chat = "arn:aws:sns:us-east-1:111122223333:bedrock-alerts-chat";
+        for bus in [
+            "default",
+            "team/bedrock-alerts",
+            "arn:aws:events:us-east-1:111122223333:event-bus/ops",
+        ] {
+            assert_eq!(
+                with(&[("CHAT_TOPIC_ARN", chat), ("EVENT_BUS", bus)]),
+                Ok((Some(chat.to_owned()), Some(bus.to_owned())))
+            );
+        }
+        for (name, value) in [
+            ("CHAT_TOPIC_ARN", "chat"),
+            ("EVENT_BUS", "my bus"),
+            ("EVENT_BUS", "arn:aws:sns:us-east-1:111122223333:t"),
+        ] {
+            let error = with(&[(name, value)]).unwrap_err();
+            assert!(error.to_string().contains(name), "{error}");
+        }
     }
 
     #[test]

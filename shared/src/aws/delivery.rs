@@ -4,10 +4,11 @@
 //! (`suppression.rs`) and only the messages it asks for are sent; without one, every group
 //! is sent as it is.
 
-use super::sns::{PublishError, Publisher};
+use super::outputs::Outputs;
+use super::publish::PublishError;
 use super::state::{StateError, StateTable};
 use super::suppression::Suppression;
-use super::{dynamodb_client, sns_client, SdkConfig};
+use super::{dynamodb_client, SdkConfig};
 use crate::config::DeliveryConfig;
 use crate::counts::Tally;
 use crate::outputs::alerts::{
@@ -26,7 +27,7 @@ const SETTLE_RESERVE: Duration = Duration::from_secs(1);
 #[derive(Debug)]
 pub struct Delivery {
     config: DeliveryConfig,
-    publisher: Publisher,
+    outputs: Outputs,
     suppression: Option<Suppression>,
 }
 
@@ -84,13 +85,9 @@ pub enum FlushError {
 }
 
 impl Delivery {
-    /// SNS for the alerts, and the state table when the configuration names one.
+    /// The outputs for the alerts, and the state table when the configuration names one.
     pub fn new(sdk: &SdkConfig, config: DeliveryConfig) -> Delivery {
-        let publisher = Publisher::new(
-            sns_client(sdk),
-            config.topic_arn.clone(),
-            config.publish_max_attempts,
-        );
+        let outputs = Outputs::new(sdk, &config);
         let suppression = config.state.as_ref().map(|state| {
             let settings = Settings {
                 interval: state.repeat_interval_secs,
@@ -103,7 +100,7 @@ impl Delivery {
         });
         Delivery {
             config,
-            publisher,
+            outputs,
             suppression,
         }
     }
@@ -127,7 +124,7 @@ impl Delivery {
         alerts: &[AlertMessage],
         deadline: Option<Instant>,
     ) -> Result<usize, PublishError> {
-        self.publisher.publish_until(alerts, deadline).await
+        self.outputs.publish_until(alerts, deadline).await
     }
 
     /// Publishes the collected findings: one alert per group (and a summary past the cap),
@@ -140,7 +137,7 @@ impl Delivery {
     ) -> Result<Delivered, PublishError> {
         let Some(suppression) = &self.suppression else {
             let alerts = alerts_for(collector, &self.config.alerts);
-            let sent = self.publisher.publish_until(&alerts, deadline).await?;
+            let sent = self.outputs.publish_until(&alerts, deadline).await?;
             return Ok(Delivered {
                 sent,
                 ..Delivered::default()
@@ -225,7 +222,7 @@ impl Delivery {
         now: i64,
     ) -> Result<Delivered, PublishError> {
         let published = self
-            .publisher
+            .outputs
             .publish_until(&outcome.messages, deadline)
             .await;
         for (key, ids) in &outcome.queued {

@@ -1,16 +1,20 @@
-//! AWS adapters (feature `aws`): S3 objects as engine input, SNS as the alert sink,
-//! DynamoDB for incident state, CloudWatch for the models behind an alarm.
+//! AWS adapters (feature `aws`): S3 objects as engine input, SNS topics and an EventBridge
+//! bus as the alert outputs, DynamoDB for incident state, CloudWatch for the models behind
+//! an alarm.
 //! Standard AWS configuration applies (profiles, region, `AWS_ENDPOINT_URL`).
 
 pub mod bedrock_metrics;
 pub mod delivery;
+pub mod eventbridge;
+pub mod outputs;
+pub mod publish;
 pub mod s3;
 pub mod sns;
 pub mod state;
 pub mod suppression;
 
 pub use aws_config::SdkConfig;
-pub use {aws_sdk_cloudwatch, aws_sdk_dynamodb, aws_sdk_s3, aws_sdk_sns};
+pub use {aws_sdk_cloudwatch, aws_sdk_dynamodb, aws_sdk_eventbridge, aws_sdk_s3, aws_sdk_sns};
 
 use aws_config::BehaviorVersion;
 
@@ -30,6 +34,11 @@ pub fn s3_client(config: &SdkConfig, force_path_style: bool) -> aws_sdk_s3::Clie
 /// An SNS client.
 pub fn sns_client(config: &SdkConfig) -> aws_sdk_sns::Client {
     aws_sdk_sns::Client::new(config)
+}
+
+/// An EventBridge client (the alert bus).
+pub fn eventbridge_client(config: &SdkConfig) -> aws_sdk_eventbridge::Client {
+    aws_sdk_eventbridge::Client::new(config)
 }
 
 /// A DynamoDB client (the incident state table).

@@ -5,12 +5,13 @@
 //! fails and Lambda retries the event. Nothing is swallowed, and no attempt runs past the
 //! deadline it is given.
 
+pub use super::publish::PublishError;
+use super::publish::{pack, send, settle, Answer, BatchOutcome, Calls, Refusal};
 use crate::outputs::alerts::AlertMessage;
-use aws_sdk_sns::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_sdk_sns::operation::publish_batch::{PublishBatchError, PublishBatchOutput};
+use aws_sdk_sns::operation::publish_batch::PublishBatchOutput;
 use aws_sdk_sns::types::{MessageAttributeValue, PublishBatchRequestEntry};
 use aws_sdk_sns::Client;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -19,70 +20,28 @@ pub const BATCH_SIZE: usize = 10;
 /// SNS accepts at most 256 KiB of messages (with their subjects and attributes) per call.
 pub const BATCH_MAX_BYTES: usize = 256 * 1024;
 
-/// Error codes of a failed call that are worth another attempt although SNS names the
-/// sender: the caller is going too fast.
-const THROTTLING: [&str; 5] = [
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottled",
-    "KMSThrottling",
-];
-
-/// Some alerts could not be delivered to SNS.
-#[derive(Debug, thiserror::Error)]
-#[error("{unsent} of {total} alert(s) could not be published to SNS after {attempts} attempt(s): {last_error}")]
-pub struct PublishError {
-    pub unsent: usize,
-    pub total: usize,
-    pub attempts: u32,
-    pub last_error: String,
-    /// Error codes SNS gave for entries (or calls) that it rejected as the sender's fault;
-    /// these were not retried.
-    pub rejected: BTreeSet<String>,
-}
-
 /// Publishes alerts to one topic.
 #[derive(Debug, Clone)]
 pub struct Publisher {
     client: Client,
     topic_arn: String,
     fifo: bool,
+    /// `MessageStructure=json` (a message per protocol), or the message as it is (the chat
+    /// topic, whose subscriber reads the notification itself).
+    structured: bool,
+    destination: &'static str,
     max_attempts: u32,
     first_backoff: Duration,
 }
 
 /// Splits alerts, in order, into batches of at most [`BATCH_SIZE`] entries whose sizes add up
-/// to at most [`BATCH_MAX_BYTES`]. An alert that alone is larger gets a batch of its own (the
-/// alert renderer keeps each one within the limit).
+/// to at most [`BATCH_MAX_BYTES`].
 pub fn batches(alerts: &[AlertMessage]) -> Vec<&[AlertMessage]> {
-    let mut batches = Vec::new();
-    let mut start = 0;
-    let mut bytes = 0;
-    for (index, alert) in alerts.iter().enumerate() {
-        let size = alert.entry_bytes();
-        let count = index - start;
-        if count > 0 && (count == BATCH_SIZE || bytes + size > BATCH_MAX_BYTES) {
-            batches.extend(alerts.get(start..index));
-            start = index;
-            bytes = 0;
-        }
-        bytes += size;
-    }
-    if start < alerts.len() {
-        batches.extend(alerts.get(start..));
-    }
-    batches
-}
-
-/// How one batch ended.
-struct BatchOutcome {
-    unsent: usize,
-    /// Entries SNS rejected as the sender's fault.
-    rejected_count: usize,
-    attempts: u32,
-    last_error: String,
-    rejected: BTreeSet<String>,
+    let sizes: Vec<usize> = alerts.iter().map(AlertMessage::entry_bytes).collect();
+    pack(&sizes, BATCH_SIZE, BATCH_MAX_BYTES)
+        .into_iter()
+        .filter_map(|range| alerts.get(range))
+        .collect()
 }
 
 impl Publisher {
@@ -92,9 +51,19 @@ impl Publisher {
             client,
             fifo: topic_arn.ends_with(".fifo"),
             topic_arn,
+            structured: true,
+            destination: "SNS",
             max_attempts: max_attempts.max(1),
             first_backoff: Duration::from_millis(100),
         }
+    }
+
+    /// Publishes each alert's message as it is, not as a `MessageStructure=json` document
+    /// (for the chat topic, named as `destination` in errors).
+    pub fn unstructured(mut self, destination: &'static str) -> Publisher {
+        self.structured = false;
+        self.destination = destination;
+        self
     }
 
     /// Sets the first retry delay (doubled on each further attempt).
@@ -115,28 +84,11 @@ impl Publisher {
         alerts: &[AlertMessage],
         deadline: Option<Instant>,
     ) -> Result<usize, PublishError> {
-        let mut failure: Option<PublishError> = None;
+        let mut outcomes = Vec::new();
         for batch in batches(alerts) {
-            let outcome = self.publish_batch(batch, deadline).await;
-            if outcome.unsent == 0 {
-                continue;
-            }
-            let error = failure.get_or_insert_with(|| PublishError {
-                unsent: 0,
-                total: alerts.len(),
-                attempts: 0,
-                last_error: String::new(),
-                rejected: BTreeSet::new(),
-            });
-            error.unsent += outcome.unsent;
-            error.attempts = error.attempts.max(outcome.attempts);
-            error.last_error = outcome.last_error;
-            error.rejected.extend(outcome.rejected);
+            outcomes.push(self.publish_batch(batch, deadline).await);
         }
-        match failure {
-            Some(error) => Err(error),
-            None => Ok(alerts.len()),
-        }
+        settle(self.destination, alerts.len(), outcomes)
     }
 
     async fn publish_batch(
@@ -144,105 +96,60 @@ impl Publisher {
         batch: &[AlertMessage],
         deadline: Option<Instant>,
     ) -> BatchOutcome {
-        let mut outcome = BatchOutcome {
-            unsent: batch.len(),
-            rejected_count: 0,
-            attempts: 0,
-            last_error: String::new(),
-            rejected: BTreeSet::new(),
-        };
-        let mut pending = match batch
+        let entries = batch
             .iter()
             .enumerate()
             .map(|(i, alert)| self.entry(i, alert))
-            .collect::<Result<Vec<_>, _>>()
-        {
-            Ok(entries) => entries,
-            Err(detail) => {
-                outcome.last_error = detail;
-                return outcome;
+            .collect::<Result<Vec<_>, _>>();
+        match entries {
+            Ok(entries) => {
+                send(
+                    self,
+                    entries,
+                    self.first_backoff,
+                    self.max_attempts,
+                    deadline,
+                )
+                .await
             }
-        };
-        let mut delay = self.first_backoff;
-        for attempt in 1..=self.max_attempts {
-            if attempt > 1 {
-                let Some(wait) = within(deadline, delay) else {
-                    break;
-                };
-                tokio::time::sleep(wait).await;
-                delay = delay.saturating_mul(2);
-            }
-            let Some(left) = within(deadline, Duration::MAX) else {
-                break;
-            };
-            outcome.attempts = attempt;
-            let call = self
-                .client
-                .publish_batch()
-                .topic_arn(&self.topic_arn)
-                .set_publish_batch_request_entries(Some(pending.clone()))
-                .send();
-            match tokio::time::timeout(left, call).await {
-                Err(_) => outcome.last_error = "the call did not finish before the deadline".into(),
-                Ok(Err(error)) => {
-                    outcome.last_error = DisplayErrorContext(&error).to_string();
-                    if let Some(code) = sender_fault(&error) {
-                        tracing::error!(
-                            code,
-                            "SNS rejected a PublishBatch call; it is not retried"
-                        );
-                        outcome.rejected.insert(code);
-                        break;
-                    }
-                }
-                Ok(Ok(output)) => {
-                    pending = self.keep_retryable(pending, &output, &mut outcome);
-                    if pending.is_empty() {
-                        break;
-                    }
-                }
-            }
+            Err(detail) => BatchOutcome::invalid(batch.len(), detail),
         }
-        outcome.unsent = pending.len() + outcome.rejected_count;
-        if deadline.is_some_and(|d| Instant::now() >= d) && outcome.unsent > 0 {
-            outcome.last_error = format!(
-                "the invocation's deadline came first (last error: {})",
-                outcome.last_error
-            );
-        }
-        outcome
     }
 
-    /// The entries of `pending` that failed with a receiver fault (worth retrying). Sender
-    /// faults are recorded by code (never the message, which could quote the entry).
-    fn keep_retryable(
-        &self,
+    /// What a 200 response did: the entries that failed with a receiver fault are worth
+    /// retrying. Sender faults are recorded by code (never the message, which could quote
+    /// the entry).
+    fn answer(
         pending: Vec<PublishBatchRequestEntry>,
         output: &PublishBatchOutput,
-        outcome: &mut BatchOutcome,
-    ) -> Vec<PublishBatchRequestEntry> {
+    ) -> Answer<PublishBatchRequestEntry> {
         let failed: HashMap<&str, bool> = output
             .failed()
             .iter()
             .map(|f| (f.id(), f.sender_fault()))
             .collect();
-        for f in output.failed() {
-            outcome.last_error = format!("{}: {}", f.code(), f.message().unwrap_or_default());
-            if f.sender_fault() {
-                tracing::error!(
-                    code = f.code(),
-                    entry = f.id(),
-                    "SNS rejected an alert; it is not retried"
-                );
-                outcome.rejected.insert(f.code().to_owned());
-            }
+        let mut rejected_codes = Vec::new();
+        for f in output.failed().iter().filter(|f| f.sender_fault()) {
+            tracing::error!(
+                code = f.code(),
+                entry = f.id(),
+                "SNS rejected an alert; it is not retried"
+            );
+            rejected_codes.push(f.code().to_owned());
         }
         let (retry, rejected): (Vec<_>, Vec<_>) = pending
             .into_iter()
             .filter(|entry| failed.contains_key(entry.id()))
             .partition(|entry| failed.get(entry.id()) == Some(&false));
-        outcome.rejected_count += rejected.len();
-        retry
+        Answer {
+            retry,
+            rejected: rejected.len(),
+            rejected_codes,
+            last_error: output
+                .failed()
+                .last()
+                .map(|f| format!("{}: {}", f.code(), f.message().unwrap_or_default())),
+        }
     }
 
     fn entry(
@@ -266,7 +173,7 @@ impl Publisher {
             .id(format!("alert-{index}"))
             .subject(&alert.subject)
             .message(&alert.message)
-            .message_structure("json")
+            .set_message_structure(self.structured.then(|| "json".to_owned()))
             .set_message_attributes(Some(attributes));
         if self.fifo {
             entry = entry
@@ -277,21 +184,22 @@ impl Publisher {
     }
 }
 
-/// `wanted`, shortened to what is left before the deadline; `None` once it has passed.
-fn within(deadline: Option<Instant>, wanted: Duration) -> Option<Duration> {
-    match deadline {
-        None => Some(wanted),
-        Some(deadline) => {
-            let left = deadline.checked_duration_since(Instant::now())?;
-            (!left.is_zero()).then(|| wanted.min(left))
-        }
-    }
-}
+impl Calls for Publisher {
+    type Entry = PublishBatchRequestEntry;
 
-/// The error code of a call SNS refused because of the request itself (a 4xx that is not
-/// throttling): another attempt would be refused the same way.
-fn sender_fault(error: &SdkError<PublishBatchError>) -> Option<String> {
-    let status = error.raw_response()?.status().as_u16();
-    let code = error.code().unwrap_or("Unknown");
-    ((400..500).contains(&status) && !THROTTLING.contains(&code)).then(|| code.to_owned())
+    async fn call(
+        &self,
+        entries: Vec<PublishBatchRequestEntry>,
+    ) -> Result<Answer<PublishBatchRequestEntry>, Refusal> {
+        let result = self
+            .client
+            .publish_batch()
+            .topic_arn(&self.topic_arn)
+            .set_publish_batch_request_entries(Some(entries.clone()))
+            .send()
+            .await;
+        result
+            .map(|output| Publisher::answer(entries, &output))
+            .map_err(|error| Refusal::of("SNS", &error))
+    }
 }

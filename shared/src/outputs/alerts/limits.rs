@@ -3,7 +3,7 @@
 
 use super::AlertMessage;
 use crate::rules::finding::{truncate_utf8, Severity};
-use serde_json::json;
+use serde_json::{json, Map, Value};
 
 /// SNS message size limit (bytes, UTF-8).
 pub const MAX_MESSAGE_BYTES: usize = 256 * 1024;
@@ -129,15 +129,10 @@ pub fn sanitize_subject(text: &str) -> String {
 /// the subject for `sms`. It stays within `max_bytes`: listed items are dropped first, then
 /// the text is cut on a char boundary (saying so), and as a last resort only the alert's
 /// identity is kept.
-fn structured_message(
-    subject: &str,
-    text: &str,
-    payload: serde_json::Value,
-    max_bytes: usize,
-) -> String {
+fn structured_message(subject: &str, text: &str, payload: Value, max_bytes: usize) -> String {
     let mut payload = match payload {
-        serde_json::Value::Object(map) => map,
-        _ => serde_json::Map::new(),
+        Value::Object(map) => map,
+        _ => Map::new(),
     };
     let mut text = text.to_owned();
     loop {
@@ -145,14 +140,7 @@ fn structured_message(
         if document.len() <= max_bytes {
             return document;
         }
-        let items = payload.get_mut("items").and_then(|i| i.as_array_mut());
-        if let Some(items) = items.filter(|i| !i.is_empty()) {
-            let dropped = items.len().div_ceil(2);
-            items.truncate(items.len() - dropped);
-            if let Some(omitted) = payload.get_mut("items_omitted") {
-                *omitted = json!(omitted.as_u64().unwrap_or(0) + dropped as u64);
-            }
-            payload.insert("truncated".to_owned(), json!(true));
+        if drop_half_the_items(&mut payload) {
             continue;
         }
         let over = document.len() - max_bytes;
@@ -167,13 +155,42 @@ fn structured_message(
     }
 }
 
+/// The payload as JSON within `max_bytes` (an EventBridge entry's detail): listed items
+/// are dropped first, and as a last resort only the alert's identity is kept, as for SNS.
+pub fn fit_payload(payload: &Map<String, Value>, max_bytes: usize) -> String {
+    let mut payload = payload.clone();
+    loop {
+        let json = serde_json::to_string(&payload).unwrap_or_default();
+        if json.len() <= max_bytes {
+            return json;
+        }
+        if !drop_half_the_items(&mut payload) {
+            return serde_json::to_string(&identity_only(&payload)).unwrap_or_default();
+        }
+    }
+}
+
+/// Drops the last half of the listed items (counting them as omitted and marking the
+/// payload truncated); false when there were none left to drop.
+fn drop_half_the_items(payload: &mut Map<String, Value>) -> bool {
+    let items = payload.get_mut("items").and_then(|i| i.as_array_mut());
+    let Some(items) = items.filter(|i| !i.is_empty()) else {
+        return false;
+    };
+    let dropped = items.len().div_ceil(2);
+    items.truncate(items.len() - dropped);
+    if let Some(omitted) = payload.get_mut("items_omitted") {
+        *omitted = json!(omitted.as_u64().unwrap_or(0) + dropped as u64);
+    }
+    payload.insert("truncated".to_owned(), json!(true));
+    true
+}
+
 const TRUNCATED: &str = "\n[message truncated to fit the SNS size limit]\n";
 
 /// The fields that identify an alert, each bounded, for a message that must be tiny.
-fn identity_only(
-    payload: &serde_json::Map<String, serde_json::Value>,
-) -> serde_json::Map<String, serde_json::Value> {
-    let mut kept = serde_json::Map::new();
+fn identity_only(payload: &Map<String, Value>) -> Map<String, Value> {
+    let mut kept = Map::new();
     for key in [
         "schema", "id", "group_id", "severity", "source", "status", "count",
     ] {
@@ -189,11 +206,7 @@ fn identity_only(
     kept
 }
 
-fn assemble(
-    subject: &str,
-    text: &str,
-    payload: &serde_json::Map<String, serde_json::Value>,
-) -> String {
+fn assemble(subject: &str, text: &str, payload: &Map<String, Value>) -> String {
     let machine = serde_json::to_string(payload).unwrap_or_default();
     json!({ "default": machine, "email": text, "sms": subject }).to_string()
 }

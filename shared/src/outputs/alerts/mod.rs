@@ -21,7 +21,7 @@ pub use collector::{Collector, OverflowCounts, DEFAULT_MAX_GROUPS};
 pub use group::{Group, MAX_REASONS};
 pub(crate) use id::hex_sha256;
 pub use key::{About, Fields, GroupKey, ALERT_LIMIT_REACHED};
-pub use limits::{sanitize_subject, MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS};
+pub use limits::{fit_payload, sanitize_subject, MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS};
 pub use payload::PAYLOAD_SCHEMA;
 
 use crate::rules::finding::{Finding, Severity};
@@ -72,7 +72,27 @@ impl AlertMessage {
     pub fn entry_bytes(&self) -> usize {
         self.message.len() + self.subject.len() + limits::attributes_bytes(&self.attributes)
     }
+
+    /// The `bedrock-alerts/alert/v1` payload this message carries for machines (the
+    /// document's `default`), as SNS subscribers get it: what the EventBridge output and
+    /// `scan --format alert` send.
+    pub fn payload_json(&self) -> String {
+        let mut document: serde_json::Value =
+            serde_json::from_str(&self.message).unwrap_or_default();
+        match document.get_mut("default").map(serde_json::Value::take) {
+            Some(serde_json::Value::String(payload)) => payload,
+            _ => "{}".to_owned(),
+        }
+    }
+
+    /// The payload's fields: what the chat notification is rendered from.
+    pub fn payload(&self) -> PayloadFields {
+        serde_json::from_str(&self.payload_json()).unwrap_or_default()
+    }
 }
+
+/// An alert's v1 payload as JSON fields.
+pub type PayloadFields = serde_json::Map<String, serde_json::Value>;
 
 /// Groups findings and renders one message per group (plus a summary past the cap).
 pub fn build_alerts(findings: &[Finding], options: &AlertOptions) -> Vec<AlertMessage> {
