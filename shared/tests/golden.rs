@@ -1,7 +1,7 @@
 //! Golden tests: the alert messages rendered from the samples, compared with the files in
-//! `tests/golden/` (the text people read and the JSON payload machines read). After an
-//! intended change, regenerate them with `UPDATE_GOLDEN=1 cargo test --test golden` and
-//! review the diff.
+//! `tests/golden/` (the text people read, the JSON payload machines read and the chat
+//! notification a channel shows). After an intended change, regenerate them with
+//! `UPDATE_GOLDEN=1 cargo test --test golden` and review the diff.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,6 +10,7 @@
 )]
 
 use bedrock_alerts::outputs::alerts::{build_alerts, AlertMessage, AlertOptions};
+use bedrock_alerts::outputs::chat::Notification;
 use bedrock_alerts::{Engine, Finding};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -52,10 +53,13 @@ fn check(name: &str, alert: &AlertMessage) {
     attributes.sort();
     let machine = serde_json::json!({ "attributes": attributes, "payload": payload });
     let machine = serde_json::to_string_pretty(&machine).unwrap() + "\n";
+    let chat: Value = serde_json::from_str(&Notification::of(alert).to_json()).unwrap();
+    let chat = serde_json::to_string_pretty(&chat).unwrap() + "\n";
     let dir = root().join("tests/golden");
     for (file, actual) in [
         (format!("{name}.txt"), text),
         (format!("{name}.json"), machine),
+        (format!("{name}.chat.json"), chat),
     ] {
         let path = dir.join(&file);
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
