@@ -27,8 +27,15 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// One readable line per finding.
     Text,
+    /// One JSON object per finding.
     Json,
+    /// One `bedrock-alerts/alert/v1` payload per alert, grouped as the functions group.
+    Alert,
+    /// One chat notification (Amazon Q Developer custom notification) per alert, as the
+    /// chat topic receives it.
+    Chat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -52,7 +59,8 @@ pub struct ScanArgs {
     /// With none, stdin is read.
     pub inputs: Vec<String>,
 
-    /// Output format: one readable line or one JSON object per finding.
+    /// Output format: per finding (text, json), or per alert as the functions would send it
+    /// (alert: the v1 payloads; chat: the chat notifications), after the inputs are read.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 
@@ -96,6 +104,16 @@ pub struct ScanArgs {
     /// Also publish grouped alerts to this SNS topic, exactly as the Lambda functions do.
     #[arg(long, value_name = "TOPIC_ARN")]
     pub publish: Option<String>,
+
+    /// With --publish: also send every alert to this chat topic, as a chat notification
+    /// (the functions' CHAT_TOPIC_ARN).
+    #[arg(long, value_name = "TOPIC_ARN", requires = "publish")]
+    pub chat_topic: Option<String>,
+
+    /// With --publish: also send every alert to this EventBridge bus (`default`, a name or
+    /// an ARN), as the functions do with EVENT_BUS.
+    #[arg(long, value_name = "BUS", requires = "publish")]
+    pub event_bus: Option<String>,
 
     /// With --publish: suppress repeats through this DynamoDB incident state table, as the
     /// functions do with ALERT_STATE_TABLE (one message per incident per interval, each

@@ -1,5 +1,6 @@
-//! `bedrock-alerts scan`: runs the engine over every input, prints findings as they come,
-//! and optionally publishes grouped alerts to SNS through the same path as the functions.
+//! `bedrock-alerts scan`: runs the engine over every input, prints findings as they come (or,
+//! with `--format alert|chat`, the grouped alerts at the end), and optionally publishes
+//! grouped alerts through the same path as the functions.
 
 use crate::args::{OutputFormat, ScanArgs};
 use crate::inputs::{self, Input};
@@ -8,7 +9,8 @@ use bedrock_alerts::aws::delivery::Delivery;
 use bedrock_alerts::aws::s3::{list_objects, Listed};
 use bedrock_alerts::config::available_cpus;
 use bedrock_alerts::config::{DeliveryConfig, StateConfig};
-use bedrock_alerts::outputs::alerts::Collector;
+use bedrock_alerts::outputs::alerts::{alerts_for, AlertOptions, Collector};
+use bedrock_alerts::outputs::chat::Notification;
 use bedrock_alerts::outputs::lines::{self, Format};
 use bedrock_alerts::triggers::object_ref::KeyFilter;
 use bedrock_alerts::triggers::object_ref::ObjectRef;
@@ -17,10 +19,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-/// Where findings go: printed (at or above the minimum) and, when publishing, collected.
+/// Where findings go: printed (at or above the minimum) unless they are printed as alerts
+/// at the end, and collected when publishing or printing alerts.
 struct Sink {
     out: io::BufWriter<io::Stdout>,
-    format: Format,
+    /// Per-finding lines; `None` when alerts are printed instead.
+    format: Option<Format>,
     colour: bool,
     min_severity: Severity,
     collector: Option<Collector>,
@@ -33,14 +37,35 @@ impl Sink {
         if finding.severity < self.min_severity {
             return;
         }
+        if let Some(format) = self.format {
+            let line = lines::line(&finding, format, self.colour);
+            self.print(&line);
+        }
+        if let Some(collector) = &mut self.collector {
+            collector.push(finding);
+        }
+    }
+
+    fn print(&mut self, line: &str) {
         if !self.broken_pipe {
-            let line = lines::line(&finding, self.format, self.colour);
             if let Err(error) = writeln!(self.out, "{line}") {
                 self.broken_pipe = error.kind() == io::ErrorKind::BrokenPipe;
             }
         }
-        if let Some(collector) = &mut self.collector {
-            collector.push(finding);
+    }
+
+    /// Prints the collected findings as the alerts the functions would send (before any
+    /// incident suppression): their v1 payloads or their chat notifications.
+    fn print_alerts(&mut self, format: OutputFormat) {
+        let Some(collector) = &self.collector else {
+            return;
+        };
+        for alert in alerts_for(collector, &AlertOptions::default()) {
+            let line = match format {
+                OutputFormat::Chat => Notification::of(&alert).to_json(),
+                _ => alert.payload_json(),
+            };
+            self.print(&line);
         }
     }
 }
@@ -77,6 +102,8 @@ pub async fn run(args: ScanArgs) -> ExitCode {
             sdk,
             DeliveryConfig {
                 min_severity,
+                chat_topic_arn: args.chat_topic.clone(),
+                event_bus: args.event_bus.clone(),
                 state: args
                     .state_table
                     .as_ref()
@@ -89,12 +116,20 @@ pub async fn run(args: ScanArgs) -> ExitCode {
     let mut sink = Sink {
         out: io::BufWriter::new(io::stdout()),
         format: match args.format {
-            OutputFormat::Text => Format::Text,
-            OutputFormat::Json => Format::Json,
+            OutputFormat::Text => Some(Format::Text),
+            OutputFormat::Json => Some(Format::Json),
+            OutputFormat::Alert | OutputFormat::Chat => None,
         },
         colour: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         min_severity,
-        collector: delivery.as_ref().map(Delivery::collector),
+        collector: match (&delivery, args.format) {
+            (Some(delivery), _) => Some(delivery.collector()),
+            (None, OutputFormat::Alert | OutputFormat::Chat) => Some(Collector::new(
+                min_severity,
+                AlertOptions::default().items_per_alert,
+            )),
+            (None, _) => None,
+        },
         counts: Counts::default(),
         broken_pipe: false,
     };
@@ -138,6 +173,9 @@ pub async fn run(args: ScanArgs) -> ExitCode {
         progress.inc(1);
     }
     progress.finish_and_clear();
+    if matches!(args.format, OutputFormat::Alert | OutputFormat::Chat) {
+        sink.print_alerts(args.format);
+    }
     let _ = sink.out.flush();
     eprintln!("{}", lines::summary(&sink.counts));
     if args.stats {
