@@ -8,7 +8,8 @@
 #   3. the generators' own tests (their --check catches an edited copy), and the alert
 #      payload's JSON Schema against the golden payloads and the README's field table
 #   4. cfn-lint, sam validate --lint, the template tests (policies, and the subscription
-#      filter patterns against the classifier, through the CLI cargo test built) and checkov
+#      filter patterns against the classifier, through the CLI cargo test built) and checkov,
+#      on template.yaml and on a copy whose defaults turn every optional output on
 #   5. sam build (rust-cargolambda, arm64 bootstrap binaries)
 #   6. the end-to-end tests: a moto server (S3, SNS, SQS) and the Lambda runtime API
 #      emulator running the very bootstrap binaries sam build produced (through qemu on
@@ -48,13 +49,24 @@ step "Alert payload schema: schema/alert-v1.schema.json against the golden paylo
 pytest -q tests/schema
 
 step "Template: cfn-lint, sam validate --lint, template tests, checkov"
-cfn-lint template.yaml
-sam validate --lint -t template.yaml
+# Linted twice: as it is, and as a copy whose parameter defaults turn on the KMS key, the FIFO
+# topic, the chat topic, a Slack channel and the event bus. The linters resolve Refs to
+# parameters from their defaults (cfn-lint's --parameters do not survive the SAM transform).
+options_dir=$(mktemp -d)
+python3 tests/template/cfn.py UseKmsKey=true FifoTopic=true ChatNotifications=true \
+  SlackWorkspaceId=T0123ABCD SlackChannelId=C0123ABCD EventBusName=default > "$options_dir/template.yaml"
+for template in template.yaml "$options_dir/template.yaml"; do
+  cfn-lint "$template"
+  sam validate --lint -t "$template"
+done
 pytest -q tests/template
 # Offline: no version check, no download; a template it cannot parse fails the run, and so
 # does any failed check not skipped (with its reason) in the template's Metadata.
-CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE CKV_PARSE_ERROR_FAIL=true \
-  .venv/checkov/bin/checkov -f template.yaml --framework cloudformation --skip-download --quiet --compact
+for template in template.yaml "$options_dir/template.yaml"; do
+  CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE CKV_PARSE_ERROR_FAIL=true \
+    .venv/checkov/bin/checkov -f "$template" --framework cloudformation --skip-download --quiet --compact
+done
+rm -r "$options_dir"
 
 step "sam build (rust-cargolambda, arm64)"
 sam build --no-cached < /dev/null

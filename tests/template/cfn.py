@@ -7,7 +7,9 @@ Shared by the template tests; no AWS access, no SAM transform.
 from __future__ import annotations
 
 import copy
+import json
 import re
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -214,6 +216,26 @@ def _render_sub(value: dict, template: dict, params: dict[str, Any]) -> Any:
     return {"Fn::Sub": [text, unresolved] if unresolved else text}
 
 
+def with_defaults(text: str, **values: str) -> str:
+    """template.yaml's text with these parameters' `Default:` lines set to these values, every
+    other line as it is: a copy that cfn-lint and `sam validate --lint` check with options on
+    (cfn-lint resolves Refs to parameters from their defaults; its --parameters do not survive
+    the SAM transform). Raises KeyError for a parameter that has no Default line."""
+    lines = text.splitlines(keepends=True)
+    in_parameters, current, done = False, None, set()
+    for i, line in enumerate(lines):
+        if re.match(r"^\S", line):
+            in_parameters, current = line.rstrip() == "Parameters:", None
+        elif in_parameters and (m := re.match(r"^  ([A-Za-z0-9]+):\s*$", line)):
+            current = m.group(1)
+        elif in_parameters and current in values and re.match(r"^    Default:", line):
+            lines[i] = f"    Default: {json.dumps(str(values[current]))}\n"
+            done.add(current)
+    if missing := set(values) - done:
+        raise KeyError(f"no Default line for {sorted(missing)}")
+    return "".join(lines)
+
+
 def deployed(template: dict, params: dict[str, Any]) -> dict[str, dict]:
     """The resources these parameters create, rendered."""
     return {
@@ -311,3 +333,8 @@ def resolve(value: Any, stack: dict[str, dict]) -> Any:
     if function.startswith("Fn::") or function == "Condition":
         raise KeyError(function)
     return {function: resolve(argument, stack)}
+
+
+if __name__ == "__main__":
+    # python3 tests/template/cfn.py Name=value ... > copy.yaml: template.yaml with those defaults.
+    sys.stdout.write(with_defaults(TEMPLATE_TEXT, **dict(arg.split("=", 1) for arg in sys.argv[1:])))

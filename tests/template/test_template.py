@@ -221,13 +221,20 @@ def bedrock_condition_violations(template: dict) -> list[str]:
     return violations
 
 
+# Amazon Q Developer in chat applications assumes the Slack channel's role without a source
+# account or ARN to check (it documents none); that role holds a read-only policy only
+# (test_outputs.py), so its trust is the one trust policy of a service without a condition.
+CHAT_SERVICE = "chatbot.amazonaws.com"
+
+
 def service_principal_violations(template: dict) -> list[str]:
-    """Any other Allow to an AWS service (except Lambda's own trust) names the source account:
-    with aws:SourceAccount, or for CloudWatch Logs using a key, with an encryption context
-    that names log groups of this account (the scoping the service's key policies use)."""
+    """Any other Allow to an AWS service (except Lambda's own trust, and Amazon Q Developer's
+    trust in the chat channel role) names the source account: with aws:SourceAccount, or for
+    CloudWatch Logs using a key, with an encryption context that names log groups of this
+    account (the scoping the service's key policies use)."""
     violations = []
     for s in statements(template):
-        services = s.services - {"lambda.amazonaws.com"}
+        services = s.services - {"lambda.amazonaws.com"} - ({CHAT_SERVICE} if s.kind == "trust" else set())
         if s.effect != "Allow" or not services:
             continue
         if s.condition("StringEquals", "aws:SourceAccount") == ACCOUNT_ID:
@@ -302,16 +309,17 @@ def _bucket(resource: Any) -> Any:
 
 
 def sns_publish_violations(template: dict) -> list[str]:
-    """sns:Publish is granted on the alert topic only, and every function has it."""
+    """sns:Publish is granted on the alert topic (or, each alone, the chat topic: which roles
+    and when is test_outputs.py's) only, and every function has it on the alert topic."""
     violations = []
     for s in statements(template):
         if s.effect == "Allow" and any(str(a).lower() == "sns:publish" for a in s.actions):
-            if s.resources != [{"Ref": "AlertTopic"}]:
+            if s.resources not in ([{"Ref": "AlertTopic"}], [{"Ref": "ChatTopic"}]):
                 violations.append(f"{s.where}: sns:Publish on {s.resources}")
     for name in FUNCTIONS:
         grants = [s for s in identity_statements(template, name)
                   if s.effect == "Allow" and "sns:Publish" in s.actions]
-        if not grants:
+        if not any(s.resources == [{"Ref": "AlertTopic"}] for s in grants):
             violations.append(f"{name}: no sns:Publish on AlertTopic")
         for s in grants:
             if s.actions != ["sns:Publish"]:
@@ -886,6 +894,10 @@ DEPLOYMENTS = [
     {"UseKmsKey": "true", "RepeatIntervalMinutes": 0},
     {"ExistingLogBucketName": "logs-bucket", "ExistingInvocationLogGroupName": "/logs/x", "RepeatIntervalMinutes": 0},
     {"KnowledgeBaseIds": "KB00000001,KB00000002", "StalenessHours": 0, "RepeatIntervalMinutes": 1440},
+    # The extra outputs (issue 18): the chat topic alone, with a Slack channel, the event bus.
+    {"ChatNotifications": "true", "FifoTopic": "true"},
+    {"SlackWorkspaceId": "T0123ABCD", "SlackChannelId": "C0123ABCD", "EventBusName": "default", "UseKmsKey": "true"},
+    {"EventBusName": "alerts", "RepeatIntervalMinutes": 0},
 ]
 
 
