@@ -51,7 +51,7 @@ def golden(name: str) -> dict:
     return json.loads((GOLDEN_DIR / f"{name}.json").read_text(encoding="utf-8"))["payload"]
 
 
-GOLDEN_NAMES = sorted(path.stem for path in GOLDEN_DIR.glob("*.json"))
+GOLDEN_NAMES = sorted(path.stem for path in GOLDEN_DIR.glob("*.json") if not path.name.endswith(".chat.json"))
 
 
 # ------------------------------------------------------------------------------------------
