@@ -1,5 +1,5 @@
-"""End-to-end fixtures: a real moto server (S3, SNS, SQS, DynamoDB, CloudWatch) and a Lambda runtime API emulator
-that runs the real function binaries.
+"""End-to-end fixtures: a real moto server (S3, SNS, SQS, DynamoDB, CloudWatch, EventBridge) and a Lambda runtime
+API emulator that runs the real function binaries.
 
 The emulator speaks the Lambda runtime API (``/2018-06-01/runtime/...``) on a loopback port;
 the function binary is started with ``AWS_LAMBDA_RUNTIME_API`` pointing at it, exactly as the
@@ -26,13 +26,14 @@ import subprocess
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
 import pytest
 import requests
 from cloudwatch_bridge import CloudWatchBridge
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from faultproxy import FaultProxy, Faults
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +42,14 @@ ALERT_SCHEMA = Draft202012Validator(
     json.loads((ROOT / "schema" / "alert-v1.schema.json").read_text(encoding="utf-8")),
     format_checker=Draft202012Validator.FORMAT_CHECKER,
 )
+# The Amazon Q Developer custom notification the functions publish to CHAT_TOPIC_ARN (issue 18);
+# loaded when a test first reads a chat message.
+CHAT_SCHEMA_PATH = ROOT / "tests" / "schema" / "chat-notification.schema.json"
+_chat_schema = []
+# What the functions put on EVENT_BUS: one event per alert, `detail` the alert/v1 payload.
+ALERT_EVENT_SOURCE = "bedrock-alerts"
+ALERT_DETAIL_TYPE = "Bedrock Alert"
+ALERT_RULE_PATTERN = {"source": [ALERT_EVENT_SOURCE], "detail-type": [ALERT_DETAIL_TYPE]}
 EVENTS = ROOT / "events"
 SAMPLE_BUCKET = "bedrock-alerts-logs-111122223333"
 REGION = "us-east-1"
@@ -106,6 +115,7 @@ class Aws:
         self.sqs = boto3.client("sqs", **kwargs)
         self.dynamodb = boto3.client("dynamodb", **kwargs)
         self.cloudwatch = boto3.client("cloudwatch", **kwargs)
+        self.events = boto3.client("events", **kwargs)
 
     def bucket(self) -> str:
         name = f"logs-{uuid.uuid4().hex[:12]}"
@@ -154,11 +164,10 @@ class Aws:
         self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes=sub_attrs)
         return url
 
-    def messages(self, queue_url: str) -> list[dict]:
-        """Every SNS envelope in the queue. SNS→SQS delivery in moto completes inside the
-        Publish call, so once an invocation has returned, the queue holds all it sent. Each
-        envelope also carries the SQS message's own attributes as ``_sqs`` (on a FIFO queue:
-        ``MessageGroupId``, ``MessageDeduplicationId``)."""
+    def _drain(self, queue_url: str) -> list[dict]:
+        """Every message in the queue, taken out of it. SNS→SQS delivery in moto completes
+        inside the Publish call, and EventBridge→SQS delivery inside PutEvents, so once an
+        invocation has returned, the queue holds all it sent."""
         found = []
         while True:
             batch = self.sqs.receive_message(
@@ -167,19 +176,133 @@ class Aws:
             if not batch:
                 return found
             for message in batch:
-                envelope = json.loads(message["Body"])
-                envelope["_attributes"] = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
-                envelope["_payload"] = json.loads(envelope["Message"])
-                # Every message any e2e test reads is a valid alert/v1 payload.
-                ALERT_SCHEMA.validate(envelope["_payload"])
-                envelope["_sqs"] = message.get("Attributes", {})
-                found.append(envelope)
+                found.append(message)
                 self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    @staticmethod
+    def _envelope(message: dict) -> dict:
+        """The SNS envelope of an SQS message (raw delivery off), with its message attributes
+        as ``_attributes`` and the SQS message's own attributes as ``_sqs`` (on a FIFO queue:
+        ``MessageGroupId``, ``MessageDeduplicationId``)."""
+        envelope = json.loads(message["Body"])
+        envelope["_attributes"] = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
+        envelope["_sqs"] = message.get("Attributes", {})
+        return envelope
+
+    def messages(self, queue_url: str) -> list[dict]:
+        """Every SNS envelope in the queue, its alert/v1 payload as ``_payload``."""
+        found = []
+        for message in self._drain(queue_url):
+            envelope = self._envelope(message)
+            envelope["_payload"] = json.loads(envelope["Message"])
+            # Every message any e2e test reads is a valid alert/v1 payload.
+            ALERT_SCHEMA.validate(envelope["_payload"])
+            found.append(envelope)
+        return found
+
+    def chat_messages(self, queue_url: str) -> list[dict]:
+        """Every SNS envelope in a chat topic's queue, its Amazon Q custom notification as
+        ``_chat``: the envelope's ``Message`` itself, valid against the chat schema."""
+        found = []
+        for message in self._drain(queue_url):
+            envelope = self._envelope(message)
+            envelope["_chat"] = json.loads(envelope["Message"])
+            chat_schema().validate(envelope["_chat"])
+            found.append(envelope)
+        return found
+
+    def bus_events(self, queue_url: str) -> list[dict]:
+        """Every EventBridge event a rule delivered to the queue (the whole event: source,
+        detail-type, detail...); each `detail` is a valid alert/v1 payload."""
+        found = []
+        for message in self._drain(queue_url):
+            event = json.loads(message["Body"])
+            ALERT_SCHEMA.validate(event["detail"])
+            found.append(event)
+        return found
 
 
 @pytest.fixture(scope="session")
 def aws(moto_endpoint) -> Aws:
     return Aws(moto_endpoint)
+
+
+def chat_schema():
+    """The chat notification schema's validator (formats checked), read once; a test that
+    reads chat messages fails, never skips, when the schema file is missing."""
+    if not _chat_schema:
+        if not CHAT_SCHEMA_PATH.exists():
+            pytest.fail(f"{CHAT_SCHEMA_PATH} is missing: chat messages cannot be validated", pytrace=False)
+        schema = json.loads(CHAT_SCHEMA_PATH.read_text(encoding="utf-8"))
+        cls = validators.validator_for(schema, default=Draft202012Validator)
+        cls.check_schema(schema)
+        _chat_schema.append(cls(schema, format_checker=cls.FORMAT_CHECKER))
+    return _chat_schema[0]
+
+
+@dataclass
+class ChatTopic:
+    """A chat topic (CHAT_TOPIC_ARN) and the SQS queue subscribed to it, raw delivery off, as
+    Amazon Q Developer receives SNS envelopes; read it with ``aws.chat_messages(queue)``."""
+
+    arn: str
+    queue: str
+
+
+@pytest.fixture
+def chat_topic(aws):
+    """chat_topic(fifo=False) -> a ChatTopic with its queue."""
+
+    def make(fifo: bool = False) -> ChatTopic:
+        return ChatTopic(*aws.topic_with_queue(fifo=fifo))
+
+    return make
+
+
+@dataclass
+class EventBus:
+    """An EventBridge bus and one rule on it that sends what it matches to an SQS queue; read
+    it with ``aws.bus_events(queue)``. ``name`` is what EVENT_BUS takes (so is ``arn``)."""
+
+    name: str
+    arn: str
+    queue: str
+    rule: str
+
+
+@pytest.fixture
+def event_bus(aws):
+    """event_bus(default=False, pattern=ALERT_RULE_PATTERN, on=None) -> an EventBus: a new
+    custom bus (the account's `default` bus with default=True; the bus of the EventBus `on`,
+    for a second rule on it) with a rule of `pattern` targeting a new queue. Rules and buses
+    are deleted after the test (moto's `default` bus is shared by the whole session)."""
+    made: list[EventBus] = []
+
+    def make(default: bool = False, pattern: dict | None = None, on: EventBus | None = None) -> EventBus:
+        suffix = uuid.uuid4().hex[:10]
+        if on is not None:
+            name, arn = on.name, on.arn
+        elif default:
+            name = "default"
+            arn = aws.events.describe_event_bus(Name="default")["Arn"]
+        else:
+            name = f"alerts-bus-{suffix}"
+            arn = aws.events.create_event_bus(Name=name)["EventBusArn"]
+        url = aws.sqs.create_queue(QueueName=f"bus-q-{suffix}")["QueueUrl"]
+        queue_arn = aws.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        rule = f"alerts-rule-{suffix}"
+        aws.events.put_rule(Name=rule, EventBusName=name, EventPattern=json.dumps(pattern or ALERT_RULE_PATTERN))
+        aws.events.put_targets(Rule=rule, EventBusName=name, Targets=[{"Id": "queue", "Arn": queue_arn}])
+        made.append(EventBus(name, arn, url, rule))
+        return made[-1]
+
+    yield make
+    for bus in made:
+        aws.events.remove_targets(Rule=bus.rule, EventBusName=bus.name, Ids=["queue"])
+        aws.events.delete_rule(Name=bus.rule, EventBusName=bus.name)
+    for name in dict.fromkeys(bus.name for bus in made):
+        if name != "default":
+            aws.events.delete_event_bus(Name=name)
 
 
 # --------------------------------------------------------------------------- events
@@ -368,7 +491,9 @@ def cloudwatch(moto_endpoint):
 def start_function(moto_endpoint, request):
     """start_function("s3", ALERT_TOPIC_ARN=..., ...) -> a running LambdaRuntime. The events
     function reaches CloudWatch through the `cloudwatch` fixture unless
-    AWS_ENDPOINT_URL_CLOUDWATCH says otherwise."""
+    AWS_ENDPOINT_URL_CLOUDWATCH says otherwise. The outputs of issue 18 are set the same way:
+    CHAT_TOPIC_ARN=chat_topic().arn, EVENT_BUS=event_bus().name (or its ARN); the function's
+    environment holds only what is given here (and launch's defaults), never this process's."""
     started: list[LambdaRuntime] = []
 
     def start(kind: str, **env: str) -> LambdaRuntime:

@@ -9,6 +9,15 @@
   for keys containing ``stall_s3_keys``, half the body is sent and the rest held back until
   the proxy stops (at most ``stall_seconds``).
 
+* EventBridge ``PutEvents`` (issue 18): every call is recorded (``put_events``: its entries'
+  buses and resources, and its size as EventBridge counts it); ``put_events_faults`` lists one
+  fault per call, in order, applied until the list runs out: ``"500"`` (an HTTP 500
+  ``InternalException``; nothing delivered) or ``"partial"`` (a 200 whose first entry failed
+  with ``InternalFailure``: that entry is taken out of the request before it is forwarded, the
+  others are delivered).
+* SNS ``Publish`` / ``PublishBatch``: every call is recorded (``sns_publishes``: topic and each
+  entry's ``MessageStructure``), faults or not.
+
 * DynamoDB: every call is counted by operation; calls run one at a time, as DynamoDB makes
   each item write atomic and moto's threaded server does not; with ``dynamodb_down`` every
   call fails with an HTTP 500 ``InternalServerError``; with ``stall_dynamodb`` every call is
@@ -21,6 +30,7 @@ from __future__ import annotations
 
 import http.client
 import http.server
+import json
 import random
 import re
 import threading
@@ -43,6 +53,10 @@ class Faults:
         default_factory=lambda: {"500": 0, "throttling": 0, "partial": 0, "cut": 0, "stalled": 0, "too_long": 0}
     )
     dynamodb_calls: dict = field(default_factory=dict)
+    put_events_faults: list = field(default_factory=list)
+    put_events: list = field(default_factory=list)
+    put_events_injected: dict = field(default_factory=lambda: {"500": 0, "partial": 0})
+    sns_publishes: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     dynamodb_lock: threading.Lock = field(default_factory=threading.Lock)
     released: threading.Event = field(default_factory=threading.Event)
@@ -107,6 +121,26 @@ def _drop_members(form: dict[str, list[str]], members: set[str]) -> bytes:
     return urllib.parse.urlencode(pairs).encode()
 
 
+def _put_events_bytes(entry: dict) -> int:
+    """An entry's size as EventBridge counts it against PutEvents' 256 KiB: 14 bytes for
+    Time when given, and the UTF-8 bytes of Source, DetailType, Detail and each resource."""
+    size = 14 if entry.get("Time") is not None else 0
+    for key in ("Source", "DetailType", "Detail"):
+        size += len((entry.get(key) or "").encode())
+    return size + sum(len(r.encode()) for r in entry.get("Resources") or [])
+
+
+def _sns_publish(form: dict[str, list[str]]) -> dict:
+    """What a Publish or PublishBatch call asked for: its topic and each entry's
+    MessageStructure (None when not given)."""
+    if form["Action"] == ["Publish"]:
+        structures = [form.get("MessageStructure", [None])[0]]
+    else:
+        structures = [form.get(f"PublishBatchRequestEntries.member.{n}.MessageStructure", [None])[0]
+                      for n in sorted(_entry_ids(form), key=int)]
+    return {"action": form["Action"][0], "topic": form.get("TopicArn", [None])[0], "structures": structures}
+
+
 class FaultProxy:
     def __init__(self, upstream: str, faults: Faults):
         self.faults = faults
@@ -165,6 +199,39 @@ class FaultProxy:
                     status, headers, data = self._forward(body)
                 self._send(status, headers, data)
 
+            def _put_events(self, body: bytes):
+                request = json.loads(body)
+                entries = request.get("Entries", [])
+                with proxy.faults.lock:
+                    proxy.faults.put_events.append({
+                        "entries": len(entries),
+                        "bytes": sum(_put_events_bytes(e) for e in entries),
+                        "buses": [e.get("EventBusName") for e in entries],
+                        "resources": [e.get("Resources") for e in entries],
+                    })
+                    pending = proxy.faults.put_events_faults
+                    fault = pending.pop(0) if pending else None
+                    if fault:
+                        proxy.faults.put_events_injected[fault] += 1
+                json_type = [("Content-Type", "application/x-amz-json-1.1")]
+                if fault == "500":
+                    error = b'{"__type":"InternalException","message":"injected"}'
+                    return self._send(500, json_type, error)
+                if fault == "partial" and entries:
+                    failed = {"ErrorCode": "InternalFailure", "ErrorMessage": "injected"}
+                    rest = entries[1:]
+                    results = []
+                    if rest:
+                        status, headers, data = self._forward(json.dumps(dict(request, Entries=rest)).encode())
+                        if status != 200:
+                            return self._send(status, headers, data)
+                        results = json.loads(data)["Entries"]
+                    answer = {"FailedEntryCount": 1 + sum(1 for r in results if r.get("ErrorCode")),
+                              "Entries": [failed, *results]}
+                    return self._send(200, json_type, json.dumps(answer).encode())
+                status, headers, data = self._forward(body)
+                self._send(status, headers, data)
+
             def _body(self) -> bytes | None:
                 length = self.headers.get("Content-Length")
                 return self.rfile.read(int(length)) if length else None
@@ -196,7 +263,12 @@ class FaultProxy:
                 target = self.headers.get("X-Amz-Target", "")
                 if target.startswith("DynamoDB_"):
                     return self._dynamodb(target.split(".")[-1], body)
+                if target == "AWSEvents.PutEvents":
+                    return self._put_events(body)
                 form = urllib.parse.parse_qs(body.decode(errors="replace"), keep_blank_values=True)
+                if form.get("Action") in (["Publish"], ["PublishBatch"]):
+                    with proxy.faults.lock:
+                        proxy.faults.sns_publishes.append(_sns_publish(form))
                 if form.get("Action") == ["PublishBatch"] and _batch_bytes(form) > SNS_BATCH_LIMIT:
                     with proxy.faults.lock:
                         proxy.faults.injected["too_long"] += 1
