@@ -20,11 +20,12 @@ from cfn import (
     load_template, parameters, render, resolve, resources, with_defaults,
 )
 from test_template import (
-    FUNCTIONS, KMS_KEY_ARN, _ref, identity_statements, role_grants, statements, undeployed_reference_violations,
+    FUNCTIONS, KMS_KEY_ARN, OPERATOR, OPERATOR_PATTERN, OUTSIDER, Statement, _ref, fence_denies, identity_statements,
+    is_tls_only_deny, role_grants, role_of_function, statements, undeployed_reference_violations,
 )
 
 CHAT_TOPIC = "ChatTopic"
-CHAT_TOPIC_POLICY = "ChatTopicPolicy"
+TOPIC_POLICY = "AlertTopicPolicy"  # on the alert topic and, when there is one, the chat topic
 SLACK_CHANNEL = "SlackChannel"
 CHAT_ROLE = "ChatChannelRole"
 REGISTRY = "AlertSchemaRegistry"
@@ -251,28 +252,60 @@ def chat_topic_violations(template: dict) -> list[str]:
     return violations
 
 
-def _topic_policy(template: dict, topic: str) -> tuple[str, dict] | None:
-    found = [(name, res) for name, res in resources(template, "AWS::SNS::TopicPolicy").items()
-             if {"Ref": topic} in as_list(res["Properties"].get("Topics", []))]
-    return found[0] if len(found) == 1 else None
+POLICY_SIDS = ["AllowAlertFunctions", "DenyOtherPublishers", "DenyInsecureTransport"]
+
+
+def _topic_policy_statements(template: dict, setting: Setting, publishers: str) -> list[Statement]:
+    """TOPIC_POLICY's statements as deployed for this setting and this AlertPublisherArns."""
+    params = parameters(template, **{**setting.params, "AlertPublisherArns": publishers})
+    policy = render(template["Resources"][TOPIC_POLICY], template, params)
+    return [Statement(TOPIC_POLICY, policy["Type"], "resource", body)
+            for body in as_list(policy["Properties"]["PolicyDocument"]["Statement"])]
 
 
 def chat_topic_policy_violations(template: dict) -> list[str]:
-    """The chat topic's policy, under HasChatTopic, is the alert topic's statement for
-    statement with the topic swapped (test_template.py checks what those statements allow:
-    the function roles and AlertPublisherArns publish, nobody else, TLS only), on it alone."""
-    alert, chat = _topic_policy(template, "AlertTopic"), _topic_policy(template, CHAT_TOPIC)
-    if alert is None or chat is None:
-        return [f"want one policy on each topic, found {alert and alert[0]}, {chat and chat[0]}"]
+    """One policy, TOPIC_POLICY, on the alert topic always and on the chat topic exactly when
+    there is one: in its Topics and in every statement's Resource, for each setting. For each
+    topic it covers, its three statements hold (as test_template.py checks them on the
+    source): only the function roles may publish, every other caller is denied but those
+    AlertPublisherArns names, and publishing over plain HTTP is denied."""
     violations = []
-    name, res = chat
-    if (name, res.get("Condition"), res["Properties"].get("Topics")) != (CHAT_TOPIC_POLICY, HAS_CHAT, [{"Ref": CHAT_TOPIC}]):
-        violations.append(f"{name}: want {CHAT_TOPIC_POLICY} under {HAS_CHAT} on [{CHAT_TOPIC}] alone")
-    want = json.loads(json.dumps(alert[1]["Properties"]["PolicyDocument"]).replace(
-        '{"Ref": "AlertTopic"}', json.dumps({"Ref": CHAT_TOPIC})))
-    if res["Properties"].get("PolicyDocument") != want:
-        violations.append(f"{name}: its statements are not AlertTopicPolicy's for {CHAT_TOPIC}")
-    return violations
+    policies = sorted(resources(template, "AWS::SNS::TopicPolicy"))
+    if policies != [TOPIC_POLICY]:
+        return [f"topic policies {policies}, want [{TOPIC_POLICY!r}]"]
+    roles = [{"Fn::GetAtt": [role_of_function(template, f), "Arn"]} for f in FUNCTIONS]
+    for setting in settings(template):
+        policy = setting.stack["Resources"].get(TOPIC_POLICY)
+        if policy is None:
+            violations.append(f"{setting.name}: {TOPIC_POLICY} not deployed")
+            continue
+        want = [{"Ref": "AlertTopic"}] + ([{"Ref": CHAT_TOPIC}] if setting.chat else [])
+        if policy["Properties"].get("Topics") != want:
+            violations.append(f"{setting.name}: {TOPIC_POLICY} Topics {policy['Properties'].get('Topics')}, want {want}")
+        for publishers, operator_may_publish in (("", False), (OPERATOR_PATTERN, True)):
+            found = _topic_policy_statements(template, setting, publishers)
+            where = f"{setting.name}, AlertPublisherArns={publishers!r}"
+            sids = sorted(str(s.body.get("Sid")) for s in found)
+            if sids != sorted(POLICY_SIDS):
+                violations.append(f"{where}: statements {sids}, want {sorted(POLICY_SIDS)}")
+            violations += [f"{where}: {s.where} Resource {s.resources}, want {want}" for s in found if s.resources != want]
+            for topic in want:
+                covering = [s for s in found if topic in s.resources]
+                allowed = [p for s in covering if s.effect == "Allow" for p in s.principals]
+                if sorted(map(repr, allowed)) != sorted(repr(("AWS", role)) for role in roles) or any(
+                        s.actions != ["sns:Publish"] or "Condition" in s.body for s in covering if s.effect == "Allow"):
+                    violations.append(f"{where}: {topic} publishers {allowed}, want the function roles")
+                denies = [s for s in covering if s.effect == "Deny" and s.principals == [("*", "*")]
+                          and "sns:Publish" in s.actions]
+                tls = [s for s in denies if is_tls_only_deny(s)]
+                fences = [s for s in denies if not is_tls_only_deny(s)]
+                if len(tls) != 1 or len(fences) != 1:
+                    violations.append(f"{where}: {topic} has {len(tls)} TLS denies and {len(fences)} fences, want one each")
+                    continue
+                for caller, may_publish in [(role, True) for role in roles] + [(OUTSIDER, False), (OPERATOR, operator_may_publish)]:
+                    if fence_denies(fences[0].body, caller) == may_publish:
+                        violations.append(f"{where}: on {topic}, {caller} {'is denied' if may_publish else 'may publish'}")
+    return list(dict.fromkeys(violations))
 
 
 def slack_channel_violations(template: dict) -> list[str]:
@@ -526,8 +559,14 @@ def _drop(role: str, sid: str) -> Callable[[dict], None]:
     return plant
 
 
-def _policy_statements(t: dict) -> list:
-    return t["Resources"][CHAT_TOPIC_POLICY]["Properties"]["PolicyDocument"]["Statement"]
+def _policy_statement(sid: str) -> Callable[[dict], dict]:
+    def find(t: dict) -> dict:
+        return next(s for s in _props(TOPIC_POLICY)(t)["PolicyDocument"]["Statement"] if s["Sid"] == sid)
+    return find
+
+
+def _alert_topic_only(sid: str) -> Callable[[dict], None]:
+    return lambda t: _policy_statement(sid)(t).__setitem__("Resource", {"Ref": "AlertTopic"})
 
 
 def _env(t: dict) -> dict:
@@ -585,14 +624,32 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
     ("chat topic only with Slack", chat_topic_violations, lambda t: _res(CHAT_TOPIC)(t).__setitem__("Condition", HAS_SLACK)),
     ("a third topic", chat_topic_violations,
      lambda t: t["Resources"].__setitem__("OtherTopic", {"Type": "AWS::SNS::Topic", "Properties": {}})),
-    ("chat topic policy without the TLS deny", chat_topic_policy_violations, lambda t: _policy_statements(t).pop()),
-    ("anyone may publish chat notifications", chat_topic_policy_violations,
-     lambda t: _policy_statements(t)[0].__setitem__("Principal", {"AWS": "*"})),
-    ("chat fence ignores AlertPublisherArns", chat_topic_policy_violations,
-     lambda t: _policy_statements(t)[1]["Condition"].pop("ArnNotLike")),
-    ("chat topic policy also on the alert topic", chat_topic_policy_violations,
-     lambda t: _props(CHAT_TOPIC_POLICY)(t)["Topics"].append({"Ref": "AlertTopic"})),
-    ("no chat topic policy", chat_topic_policy_violations, lambda t: t["Resources"].pop(CHAT_TOPIC_POLICY)),
+    ("topic policy without the TLS deny", chat_topic_policy_violations,
+     lambda t: _props(TOPIC_POLICY)(t)["PolicyDocument"]["Statement"].pop()),
+    ("anyone may publish to the topics", chat_topic_policy_violations,
+     lambda t: _policy_statement("AllowAlertFunctions")(t).__setitem__("Principal", {"AWS": "*"})),
+    ("fence ignores AlertPublisherArns", chat_topic_policy_violations,
+     lambda t: _policy_statement("DenyOtherPublishers")(t)["Condition"].pop("ArnNotLike")),
+    ("chat topic missing from the policy's Topics", chat_topic_policy_violations,
+     lambda t: _props(TOPIC_POLICY)(t).__setitem__("Topics", [{"Ref": "AlertTopic"}])),
+    ("chat topic in the policy's Topics without its condition", chat_topic_policy_violations,
+     lambda t: _props(TOPIC_POLICY)(t)["Topics"].__setitem__(1, {"Ref": CHAT_TOPIC})),
+    ("chat topic missing from AllowAlertFunctions", chat_topic_policy_violations, _alert_topic_only("AllowAlertFunctions")),
+    ("chat topic missing from DenyOtherPublishers", chat_topic_policy_violations, _alert_topic_only("DenyOtherPublishers")),
+    ("chat topic missing from DenyInsecureTransport", chat_topic_policy_violations, _alert_topic_only("DenyInsecureTransport")),
+    ("an extra publisher on the chat topic", chat_topic_policy_violations,
+     lambda t: _props(TOPIC_POLICY)(t)["PolicyDocument"]["Statement"].append(
+         {"Sid": "AllowOperators", "Effect": "Allow", "Action": "sns:Publish", "Resource": {"Ref": CHAT_TOPIC},
+          "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/ops"}}})),
+    ("an extra publisher among the function roles", chat_topic_policy_violations,
+     lambda t: _policy_statement("AllowAlertFunctions")(t)["Principal"]["AWS"].append(
+         {"Fn::GetAtt": [CHAT_ROLE, "Arn"]})),
+    ("topic policy only with a chat topic", chat_topic_policy_violations,
+     lambda t: _res(TOPIC_POLICY)(t).__setitem__("Condition", HAS_CHAT)),
+    ("a second policy on the chat topic", chat_topic_policy_violations,
+     lambda t: t["Resources"].__setitem__("ChatTopicPolicy", {"Type": "AWS::SNS::TopicPolicy", "Condition": HAS_CHAT,
+                                                              "Properties": {**copy.deepcopy(_props(TOPIC_POLICY)(t)),
+                                                                             "Topics": [{"Ref": CHAT_TOPIC}]}})),
     ("Slack channel with one id", slack_channel_violations,
      lambda t: _res(SLACK_CHANNEL)(t).__setitem__("Condition", HAS_CHAT)),
     ("Slack channel on the alert topic", slack_channel_violations,

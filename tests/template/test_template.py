@@ -310,11 +310,14 @@ def _bucket(resource: Any) -> Any:
 
 def sns_publish_violations(template: dict) -> list[str]:
     """sns:Publish is granted on the alert topic (or, each alone, the chat topic: which roles
-    and when is test_outputs.py's) only, and every function has it on the alert topic."""
+    and when is test_outputs.py's) only, and every function has it on the alert topic. The
+    topic policy, on both topics, grants it on both (test_outputs.py checks the chat topic's
+    place in it)."""
     violations = []
     for s in statements(template):
         if s.effect == "Allow" and any(str(a).lower() == "sns:publish" for a in s.actions):
-            if s.resources not in ([{"Ref": "AlertTopic"}], [{"Ref": "ChatTopic"}]):
+            if s.resources not in ([{"Ref": "AlertTopic"}], [{"Ref": "ChatTopic"}]) and not (
+                    s.resource_type == "AWS::SNS::TopicPolicy" and s.resources == [{"Ref": "AlertTopic"}, {"Ref": "ChatTopic"}]):
                 violations.append(f"{s.where}: sns:Publish on {s.resources}")
     for name in FUNCTIONS:
         grants = [s for s in identity_statements(template, name)
@@ -1230,6 +1233,10 @@ PLANTED: list[tuple[str, Callable[[dict], list[str]], Callable[[dict], None]]] =
      _set("CwLogsAlertsFunctionRole", "PublishAlerts", "Action", "sns:GetTopicAttributes")),
     ("events function publishes elsewhere", sns_publish_violations,
      _set("EventsAlertsFunctionRole", "PublishAlerts", "Resource", {"Fn::Sub": "arn:${AWS::Partition}:sns:*"})),
+    ("topic policy allows publishing to another topic", sns_publish_violations,
+     lambda t: _statement(t, "AlertTopicPolicy", "AllowAlertFunctions")["Resource"].append({"Ref": "OtherTopic"})),
+    ("a role publishes to both topics", sns_publish_violations,
+     _set("S3AlertsFunctionRole", "PublishAlerts", "Resource", [{"Ref": "AlertTopic"}, {"Ref": "ChatTopic"}])),
     ("events role not among the topic's publishers", topic_publisher_violations,
      lambda t: _statement(t, "AlertTopicPolicy", "AllowAlertFunctions")["Principal"]["AWS"].pop()),
     ("events role fenced out", topic_publisher_violations,
