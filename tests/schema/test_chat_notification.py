@@ -23,11 +23,15 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator, NamedTuple
 
 import pytest
 from jsonschema import Draft202012Validator, ValidationError
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import samples  # noqa: E402  (the sample generators' record builders)
 
 from test_alert_schema import set_at, violations as alert_violations
 
@@ -253,32 +257,26 @@ LONG_REASON = ("Le document dépasse la limite d'entrée du modèle d'embedding 
 
 def kb_failure(kb: int, document: int) -> dict:
     """A classic KB document failure with a long, distinct reason and a long document URI."""
-    return {
-        "event_timestamp": 1763647200000 + document,
-        "event": {
-            "ingestion_job_id": "JOB0000001",
-            "data_source_id": "DS00000001",
-            "knowledge_base_arn": f"arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB{kb:08d}",
-            "document_location": {"type": "S3", "s3_location": {
-                "uri": f"s3://docs/{kb}/" + "très-long-dossier/" * 100 + f"{document}.pdf"}},
-            "status": "EMBEDDING_FAILED",
-            "status_reasons": [f"{document}: " + LONG_REASON * 20, "second reason " * 50],
-        },
-        "event_version": "1.0",
-        "event_type": "StartIngestionJob.ResourceStatusChanged",
-        "level": "ERROR",
-    }
+    return samples.kb_event(1763647200000 + document, "StartIngestionJob.ResourceStatusChanged", {
+        "ingestion_job_id": "JOB0000001",
+        "data_source_id": "DS00000001",
+        "knowledge_base_arn": f"arn:aws:bedrock:us-east-1:111122223333:knowledge-base/KB{kb:08d}",
+        "document_location": {"type": "S3", "s3_location": {
+            "uri": f"s3://docs/{kb}/" + "très-long-dossier/" * 100 + f"{document}.pdf"}},
+        "status": "EMBEDDING_FAILED",
+        "status_reasons": [f"{document}: " + LONG_REASON * 20, "second reason " * 50],
+    }, "ERROR")
+
+
+APP = "arn:aws:iam::111122223333:role/app"
 
 
 def invocation_failure(request: int, model: str, code: str) -> dict:
-    return {
-        "schemaType": "ModelInvocationLog", "schemaVersion": "1.0", "timestamp": "2026-11-20T14:05:00Z",
-        "accountId": "111122223333", "region": "us-east-1", "requestId": f"req-{request}",
-        "operation": "Converse", "modelId": model, "errorCode": code,
-        "input": {"inputContentType": "application/json",
-                  "inputBodyJson": {"messages": [{"role": "user", "content": "CANARY-PROMPT-7f3a " * 50}]}},
-        "output": {"outputContentType": "application/json", "outputBodyJson": {"text": "CANARY-OUTPUT-9c2e"}},
-    }
+    """A failed Converse call whose prompt and answer are canaries."""
+    prompt = samples.json_input({"messages": [samples.message("user", "CANARY-PROMPT-7f3a " * 50)]}, 10)
+    answer = samples.json_output({"text": "CANARY-OUTPUT-9c2e"}, 0)
+    return samples.invocation_record("2026-11-20T14:05:00Z", f"req-{request}", "Converse", model, APP,
+                                     prompt, answer, errorCode=code)
 
 
 @pytest.fixture(scope="module")
