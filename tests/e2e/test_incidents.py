@@ -3,7 +3,9 @@
 A storm: three incidents, 5,000 failure records in 200 CloudWatch Logs batches, some of them
 delivered twice (Lambda retries), and S3 objects that repeat records already read through
 CloudWatch — handled by four CloudWatch function instances and an S3 function at once, with
-a 5-second repeat interval. Then the scheduled flush reports what is still pending.
+a 5-second repeat interval. Then the scheduled flush reports what is still pending, once the
+test has ended the incidents' windows in the state table (windows end on the clock; the tests
+move it rather than wait for it).
 
 DynamoDB calls pass through the fault proxy, which counts them, runs them one at a time (as
 DynamoDB makes each item write atomic, which moto's threaded server does not) and can fail
@@ -120,22 +122,34 @@ def by_incident(messages: list[dict]) -> dict[str, list[dict]]:
     return incidents
 
 
-def flush_until_reported(aws, s3, queue: str, expected: dict[str, int], seen: list[dict], give_up: float) -> int:
-    """Invokes the scheduled flush until every incident's occurrences add up to its unique
-    records (its windows end on the clock), or `give_up` seconds pass; returns what the
-    flushes sent."""
-    flushed = 0
-    deadline = time.monotonic() + give_up
-    while time.monotonic() < deadline:
-        kind, response = s3.invoke({"bedrock_alerts": "flush"})
-        assert kind == "response", response
-        flushed += response["flushed"]
-        seen.extend(aws.messages(queue))
-        reported = {status: sum(p["occurrences"] for p in payloads) for status, payloads in by_incident(seen).items()}
-        if reported == expected:
-            return flushed
-        time.sleep(0.5)  # polling the clock: windows end in wall time, nothing signals it
-    return flushed
+def end_windows(aws, table: str) -> set[str]:
+    """Moves the state table an interval on, as the scheduled flush would find it later:
+    every incident with occurrences pending gets a window that ended a second ago and is due
+    now. Windows end on the clock and nothing signals it, so tests end them here instead of
+    waiting. Returns the incident keys that had something pending."""
+    now = int(time.time())
+    ended = set()
+    for page in aws.dynamodb.get_paginator("scan").paginate(TableName=table):
+        for item in page["Items"]:
+            if item["sk"]["S"] != "state":
+                continue
+            state = json.loads(item["state"]["S"])
+            incident = state.get("incident")
+            if not incident or incident["pending"] == 0:
+                continue
+            incident["window_end"] = min(incident["window_end"], now - 1)
+            item["state"] = {"S": json.dumps(state)}
+            item["due_at"] = {"N": str(min(int(item["due_at"]["N"]), now - 1))}
+            aws.dynamodb.put_item(TableName=table, Item=item)
+            ended.add(item["pk"]["S"])
+    return ended
+
+
+def flush(function) -> int:
+    """Invokes the scheduled flush; returns how many messages it sent."""
+    kind, response = function.invoke({"bedrock_alerts": "flush"})
+    assert kind == "response", response
+    return response["flushed"]
 
 
 def emf_sum(functions, metric: str) -> int:
@@ -155,7 +169,11 @@ def test_a_storm_is_one_message_per_incident_per_window_with_exact_counts(aws, s
     during = len(messages)
     warnings = [line for f in run["functions"] for line in f.logs().splitlines() if "WARN" in line]
     assert all("kind" in m["_payload"] for m in messages), [w[:600] for w in warnings[:3]]
-    flushed = flush_until_reported(aws, run["s3"], run["queue"], expected, messages, give_up=4 * INTERVAL)
+    reported_during = {status: sum(p["occurrences"] for p in payloads) for status, payloads in by_incident(messages).items()}
+    waiting = {status for status, total in expected.items() if reported_during.get(status, 0) < total}
+    pending = end_windows(aws, run["table"])
+    flushed = flush(run["s3"])
+    messages.extend(aws.messages(run["queue"]))
     elapsed = time.time() - run["started"]
     incidents = by_incident(messages)
 
@@ -171,7 +189,10 @@ def test_a_storm_is_one_message_per_incident_per_window_with_exact_counts(aws, s
         assert all(p["schema"] == "bedrock-alerts/alert/v1" for p in payloads)
     windows = math.ceil(elapsed / INTERVAL)
     assert len(messages) <= 3 * (1 + windows), (len(messages), windows)
-    assert flushed >= 1 and len(messages) > during, "the flush reported what was pending"
+    # What the storm left pending (how much depends on how fast it ran) is exactly what the
+    # flush sent: one follow-up per waiting incident, nothing for the others.
+    assert len(pending) == len(waiting) and flushed == len(waiting) == len(messages) - during
+    assert {m["_payload"]["status"] for m in messages[during:]} == waiting
     # Far fewer DynamoDB requests than records: they follow incidents and invocations.
     calls = sum(run["proxy"].faults.dynamodb_calls.values())
     assert calls < sum(expected.values()), run["proxy"].faults.dynamodb_calls
@@ -179,6 +200,29 @@ def test_a_storm_is_one_message_per_incident_per_window_with_exact_counts(aws, s
     invocation_failures = expected["ThrottlingException"] + expected["ServiceUnavailableException"]
     assert emf_sum(run["functions"], "InvocationErrors") == invocation_failures
     assert "CANARY" not in json.dumps(messages)
+
+
+def test_the_flush_sends_what_waited_once_its_window_ends_and_only_then(aws, start_function):
+    table = aws.state_table()
+    topic, queue = aws.topic_with_queue()
+    env = {"ALERT_TOPIC_ARN": topic, "ALERT_STATE_TABLE": table, "ALERT_REPEAT_INTERVAL": "15m"}
+    function = start_function("cwlogs", **env)
+    scheduled = start_function("s3", **env)  # the function the template schedules the flush on
+    rows = [invocation_failure(f"w{i}", "ThrottlingException", HAIKU) for i in range(15)]
+    assert function.invoke(subscription_event(INVOCATION_LOG_GROUP, rows[:10]))[0] == "response"
+    assert function.invoke(subscription_event(INVOCATION_LOG_GROUP, rows[10:]))[0] == "response"
+    first = [m["_payload"] for m in aws.messages(queue)]
+    assert [(p["kind"], p["occurrences"], p["total"]) for p in first] == [("new", 10, 10)]
+    assert flush(scheduled) == 0, "the window is still open"
+    assert aws.messages(queue) == []
+
+    assert len(end_windows(aws, table)) == 1
+    assert flush(scheduled) == 1
+    follow_up = [m["_payload"] for m in aws.messages(queue)]
+    assert [(p["kind"], p["occurrences"], p["total"]) for p in follow_up] == [("repeat", 5, 15)]
+    assert follow_up[0]["incident_id"] == first[0]["incident_id"]
+    assert flush(scheduled) == 0, "reported once; the next window has nothing pending"
+    assert aws.messages(queue) == []
 
 
 def test_a_storm_with_the_state_table_down_still_delivers_every_incident(aws, storm):
