@@ -22,8 +22,9 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}" SAM_CLI_TELEMETRY=0
 # One build per run: incremental caches would only cost disk (gigabytes for the AWS SDK).
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
-# Each step names the disk space left, so a run that fills the disk says so in its log.
-step() { printf '\n==> %s  [%s free]\n' "$*" "$(df -h . | awk 'NR == 2 { print $4 }')"; }
+# Each step names the disk space left and the time so far, so a run that fills the disk or
+# nears CI's time limit says where in its log.
+step() { printf '\n==> %s  [%s free, %ss in]\n' "$*" "$(df -h . | awk 'NR == 2 { print $4 }')" "$SECONDS"; }
 
 step "Python tools into .venv (background, pinned in scripts/requirements-test.txt)"
 scripts/venv.sh > .venv-install.log 2>&1 &

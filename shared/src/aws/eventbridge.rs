@@ -74,10 +74,6 @@ impl BusPublisher {
         self
     }
 
-    pub fn bus(&self) -> &str {
-        &self.bus
-    }
-
     /// Sends every alert, or returns an error counting those left unsent. No call or
     /// backoff runs past `deadline`.
     pub async fn publish_until(
@@ -123,28 +119,21 @@ impl BusPublisher {
         pending: Vec<PutEventsRequestEntry>,
         output: &PutEventsOutput,
     ) -> Answer<PutEventsRequestEntry> {
-        let mut answer = Answer {
-            retry: Vec::new(),
-            rejected: 0,
-            rejected_codes: Vec::new(),
-            last_error: None,
-        };
+        let mut answer = Answer::default();
         if output.failed_entry_count() == 0 {
             return answer;
         }
         let results = output.entries();
         for (index, entry) in pending.into_iter().enumerate() {
-            let Some(code) = results.get(index).and_then(|r| r.error_code()) else {
+            let Some(result) = results.get(index) else {
                 // Without a result for it, the entry's fate is unknown: send it again.
-                if results.get(index).is_none() {
-                    answer.retry.push(entry);
-                }
+                answer.retry.push(entry);
                 continue;
             };
-            let message = results
-                .get(index)
-                .and_then(|r| r.error_message())
-                .unwrap_or_default();
+            let Some(code) = result.error_code() else {
+                continue; // accepted
+            };
+            let message = result.error_message().unwrap_or_default();
             answer.last_error = Some(format!("{code}: {message}"));
             if ENTRY_SENDER_FAULTS.contains(&code) {
                 tracing::error!(

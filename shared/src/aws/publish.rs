@@ -126,6 +126,18 @@ pub(super) struct Answer<E> {
     pub(super) last_error: Option<String>,
 }
 
+impl<E> Default for Answer<E> {
+    /// Every entry accepted.
+    fn default() -> Answer<E> {
+        Answer {
+            retry: Vec::new(),
+            rejected: 0,
+            rejected_codes: Vec::new(),
+            last_error: None,
+        }
+    }
+}
+
 /// A call that failed as a whole.
 pub(super) struct Refusal {
     pub(super) error: String,
