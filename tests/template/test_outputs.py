@@ -20,7 +20,7 @@ from cfn import (
     load_template, parameters, render, resolve, resources, with_defaults,
 )
 from test_template import (
-    FUNCTIONS, KMS_KEY_ARN, OPERATOR, OPERATOR_PATTERN, OUTSIDER, Statement, _ref, fence_denies, identity_statements,
+    FUNCTIONS, KMS_KEY_ARN, PUBLISHER_SETTINGS, Statement, _ref, fence_violations, identity_statements,
     is_tls_only_deny, role_grants, role_of_function, statements, undeployed_reference_violations,
 )
 
@@ -282,7 +282,7 @@ def chat_topic_policy_violations(template: dict) -> list[str]:
         want = [{"Ref": "AlertTopic"}] + ([{"Ref": CHAT_TOPIC}] if setting.chat else [])
         if policy["Properties"].get("Topics") != want:
             violations.append(f"{setting.name}: {TOPIC_POLICY} Topics {policy['Properties'].get('Topics')}, want {want}")
-        for publishers, operator_may_publish in (("", False), (OPERATOR_PATTERN, True)):
+        for publishers, operator_may_publish in PUBLISHER_SETTINGS:
             found = _topic_policy_statements(template, setting, publishers)
             where = f"{setting.name}, AlertPublisherArns={publishers!r}"
             sids = sorted(str(s.body.get("Sid")) for s in found)
@@ -302,9 +302,7 @@ def chat_topic_policy_violations(template: dict) -> list[str]:
                 if len(tls) != 1 or len(fences) != 1:
                     violations.append(f"{where}: {topic} has {len(tls)} TLS denies and {len(fences)} fences, want one each")
                     continue
-                for caller, may_publish in [(role, True) for role in roles] + [(OUTSIDER, False), (OPERATOR, operator_may_publish)]:
-                    if fence_denies(fences[0].body, caller) == may_publish:
-                        violations.append(f"{where}: on {topic}, {caller} {'is denied' if may_publish else 'may publish'}")
+                violations += [f"{where}: on {topic}, {v}" for v in fence_violations(fences[0].body, roles, operator_may_publish)]
     return list(dict.fromkeys(violations))
 
 

@@ -360,14 +360,9 @@ def topic_publisher_violations(template: dict) -> list[str]:
     if len(fences) != 1:
         return violations + [f"want one Deny of sns:Publish that fences publishers, found {len(fences)}"]
     # The fence rendered for an empty and a non-empty AlertPublisherArns.
-    for publishers, operator_may_publish in (("", False), (OPERATOR_PATTERN, True)):
+    for publishers, operator_may_publish in PUBLISHER_SETTINGS:
         fence = render(fences[0].body, template, parameters(template, AlertPublisherArns=publishers))
-        for caller, may_publish in [(role, True) for role in roles] + [
-            (OUTSIDER, False), (OPERATOR, operator_may_publish),
-        ]:
-            if fence_denies(fence, caller) == may_publish:
-                verdict = "is denied" if may_publish else "may publish"
-                violations.append(f"AlertPublisherArns={publishers!r}: {caller} {verdict}")
+        violations += [f"AlertPublisherArns={publishers!r}: {v}" for v in fence_violations(fence, roles, operator_may_publish)]
     return violations
 
 
@@ -376,6 +371,8 @@ def topic_publisher_violations(template: dict) -> list[str]:
 OPERATOR = "arn:aws:iam::111122223333:role/ops-alice"
 OPERATOR_PATTERN = "arn:aws:iam::111122223333:role/ops-*"
 OUTSIDER = "arn:aws:iam::111122223333:role/other"
+# AlertPublisherArns empty, and naming the operator (by pattern): may the operator publish?
+PUBLISHER_SETTINGS = (("", False), (OPERATOR_PATTERN, True))
 
 
 def fence_denies(fence: dict, caller: Any) -> bool:
@@ -395,6 +392,14 @@ def fence_denies(fence: dict, caller: Any) -> bool:
             if not holds:
                 return False
     return True
+
+
+def fence_violations(fence: dict, roles: list, operator_may_publish: bool) -> list[str]:
+    """What a rendered fence gets wrong: it must let every function role (a GetAtt) publish,
+    the operator exactly when `operator_may_publish`, and never the outsider."""
+    callers = [(role, True) for role in roles] + [(OUTSIDER, False), (OPERATOR, operator_may_publish)]
+    return [f"{caller} {'is denied' if may_publish else 'may publish'}"
+            for caller, may_publish in callers if fence_denies(fence, caller) == may_publish]
 
 
 def function_build_violations(template: dict) -> list[str]:
